@@ -1,0 +1,13 @@
+"""gankit: train, evaluate and explore GANs with PyTorch.
+
+import gankit
+run = gankit.train("gan-mnist", data="mnist", out="runs/demo", epochs=1)
+run = gankit.load_run("runs/demo")
+x = run.sample(16, seed=0)        # (16, 1, 28, 28) in [0, 1]
+"""
+
+__version__ = "0.1.0"
+
+from gankit.api import Run, load_run, train  # noqa: E402
+
+__all__ = ["Run", "__version__", "load_run", "train"]

@@ -1,0 +1,169 @@
+"""The `gankit` command: parses, calls the library, prints. No training logic lives here.
+
+Exit codes: 0 success; 2 bad input or usage (one line `error: …` on stderr); 1 unexpected failure;
+130 interrupted (after saving a checkpoint).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gankit.errors import GankitError
+from gankit.train.loop import Interrupted
+
+HELP = "gankit: train, evaluate and explore GANs with PyTorch, from the book's first GAN onwards."
+
+# typer ≥ 0.2x carries its own copy of click; accept either family of exceptions
+_USAGE_ERRORS: tuple[type[Exception], ...] = (click.ClickException,)
+_EXITS: tuple[type[Exception], ...] = (click.exceptions.Exit, typer.Exit)
+_ABORTS: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort, KeyboardInterrupt)
+try:
+    from typer._click.exceptions import ClickException as _VendoredClickException
+
+    _USAGE_ERRORS += (_VendoredClickException,)
+except ImportError:  # older typer: plain click
+    pass
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
+data_app = typer.Typer(no_args_is_help=True, help="Look at and prepare data sets.")
+app.add_typer(data_app, name="data")
+out = Console()
+
+
+@app.command("recipes")
+def recipes_cmd() -> None:
+    """List the recipes: name, chapter, data set, what each shows."""
+    from gankit.recipes import all_recipes
+
+    table = Table(title="gankit recipes")
+    for col in ("recipe", "chapter", "data", "what it shows"):
+        table.add_column(col, overflow="fold")
+    for r in all_recipes():
+        table.add_row(r.name, r.chapter, r.config.data.spec, r.shows)
+    out.print(table)
+
+
+@app.command("train")
+def train_cmd(
+    recipe: str = typer.Argument(..., help="a recipe name (see `gankit recipes`)"),
+    data: str = typer.Option(None, "--data", help="data spec, e.g. mnist:mnist_train.csv"),
+    out_dir: Path = typer.Option(None, "--out", help="run folder (default runs/<recipe>-<time>)"),
+    epochs: int = typer.Option(None, "--epochs", min=1),
+    steps: int = typer.Option(None, "--steps", min=1, help="optimiser steps instead of epochs"),
+    batch_size: int = typer.Option(None, "--batch-size", min=1),
+    device: str = typer.Option(None, "--device", help="auto | cpu | cuda"),
+    seed: int = typer.Option(None, "--seed"),
+    overrides: list[str] = typer.Option(None, "--set", help="key=value, e.g. train.lr_g=2e-4"),
+    resume: bool = typer.Option(False, "--resume", help="continue the run in --out"),
+    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+) -> None:
+    """Train a recipe; writes a run folder with metrics, checkpoints, samples and plots."""
+    from gankit.api import train
+
+    run = train(
+        recipe,
+        data=data,
+        out=out_dir,
+        epochs=epochs,
+        steps=steps,
+        batch_size=batch_size,
+        seed=seed,
+        device=device,
+        set=overrides or None,
+        resume=resume,
+        progress=not quiet,
+    )
+    out.print(f"run folder: {run.path}")
+    rows = run.metrics()
+    if rows:
+        last = rows[-1]
+        out.print(
+            f"step {int(last['step'])}: D loss {last['d_loss']:.4f}, G loss {last['g_loss']:.4f},"
+            f" {last['seconds']:.1f} s"
+        )
+
+
+@app.command("sample")
+def sample_cmd(
+    run_dir: Path = typer.Argument(..., help="a run folder"),
+    n: int = typer.Option(16, "--n", min=1, max=1024),
+    label: int = typer.Option(None, "--label", help="class to draw (conditional runs)"),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**63 - 1),
+    out_file: Path = typer.Option(
+        None, "--out", help="PNG file (default RUN/samples/sample-….png)"
+    ),
+) -> None:
+    """Draw n samples from a trained generator into a PNG grid."""
+    from gankit.api import load_run
+    from gankit.plots import save_grid
+
+    run = load_run(run_dir)
+    x = run.sample(n, seed=seed, label=label)
+    if x.dim() != 4:
+        for row in x.tolist():
+            out.print(" ".join(f"{v:.3f}" for v in row))
+        return
+    suffix = f"-label{label}" if label is not None else ""
+    path = out_file or run.path / "samples" / f"sample-seed{seed}{suffix}.png"
+    nrow = max(1, min(10, int(n**0.5 + 0.999)))
+    save_grid(x, path, nrow=nrow, scale=2 if x.shape[-1] <= 32 else 1)
+    out.print(f"wrote {path}")
+
+
+@data_app.command("show")
+def data_show_cmd(
+    spec: str = typer.Argument(..., help="data spec, e.g. mnist or fashion-mnist"),
+    split: str = typer.Option("train", "--split", help="train | test"),
+    out_file: Path = typer.Option(None, "--out", help="PNG of the first images with labels"),
+) -> None:
+    """Summarise a data set and draw its first images with their labels (ch. 2)."""
+    from gankit.data import load_data
+    from gankit.plots import plot_examples
+
+    ds = load_data(spec, split)
+    out.print(f"{ds.name} ({split}): {len(ds)} samples of shape {ds.shape}; {ds.note}")
+    if ds.y is not None and ds.classes:
+        counts = ds.y.bincount(minlength=ds.num_classes).tolist()
+        out.print(
+            "per class: " + ", ".join(f"{c}: {k}" for c, k in zip(ds.classes, counts, strict=True))
+        )
+    if ds.is_image:
+        path = out_file or Path(f"{spec.split(':')[0]}-{split}.png")
+        plot_examples(ds, path)
+        out.print(f"wrote {path}")
+    else:
+        out.print(f"first samples: {ds.x[:3].tolist()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and map failures to exit codes (see module docstring)."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="gankit", standalone_mode=False)
+    except _EXITS as e:
+        return e.exit_code
+    except _USAGE_ERRORS as e:  # usage errors: unknown option, bad value, missing argument
+        if type(e).__name__ == "NoArgsIsHelpError":
+            return 0  # a bare `gankit` or `gankit data`: the help is already printed
+        print(f"error: {e.format_message()}", file=sys.stderr)
+        return 2
+    except GankitError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Interrupted as e:
+        print(f"{e}; continue with: gankit train … --out {e.path} --resume", file=sys.stderr)
+        return 130
+    except _ABORTS:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""Configuration as inert, frozen data: a recipe is a `Config`; `--set key=value` makes a new one.
+
+Defaults are declared here once. `build_*` functions elsewhere turn config into objects; nothing in
+this file builds a model or an optimiser.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from gankit.errors import GankitError
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    spec: str = "mnist"  # a data spec, see gankit.data
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    generator: str = "mlp"  # registry names, see gankit.models
+    discriminator: str = "mlp"
+    g: dict = field(default_factory=dict)  # keyword arguments of the generator's constructor
+    d: dict = field(default_factory=dict)  # keyword arguments of the discriminator's constructor
+    latent: str = "normal"  # normal | uniform | constant (0.5, as in the book's ch. 6)
+    latent_dim: int = 100
+    conditional: bool = False  # labels flow to G and D (ch. 10)
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    name: str = "bce"  # see gankit.losses.LOSSES
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    batch_size: int = 64
+    epochs: int = 1
+    steps: int = 0  # > 0: train this many steps instead of `epochs`
+    optimizer: str = "adam"  # adam | sgd
+    lr_g: float = 1e-4
+    lr_d: float = 1e-4
+    betas: tuple = (0.9, 0.999)  # Adam's betas
+    d_update: str = "split"  # split: the book's two D steps (real, then fake); joint: one step
+    seed: int = 0
+    log_every: int = 10  # metrics.csv row every N steps (the book samples losses every 10)
+    sample_every: int = 0  # sample grid every N steps; 0: ten grids over the run
+    checkpoint_every: int = 0  # checkpoint every N steps; 0: by time only
+    checkpoint_seconds: float = 60.0  # and at least this often
+    device: str = "auto"  # auto | cpu | cuda
+
+
+@dataclass(frozen=True)
+class Config:
+    recipe: str = ""
+    task: str = "gan"
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+
+# ----------------------------------------------------------------------------- (de)serialisation
+
+
+def to_dict(cfg: Config) -> dict:
+    """The config as plain JSON-able data (tuples become lists).
+
+    Example:
+        >>> to_dict(Config())["train"]["batch_size"]
+        64
+    """
+    return json.loads(json.dumps(dataclasses.asdict(cfg)))
+
+
+def from_dict(data: dict, cls: type = Config) -> Any:
+    """Rebuild a config from `to_dict`'s output; unknown keys are an error (a file from elsewhere).
+
+    Example:
+        >>> from_dict(to_dict(Config())) == Config()
+        True
+    """
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    known = {f.name for f in fields(cls)}
+    for key, value in data.items():
+        if key not in known:
+            raise GankitError(f"config: unknown key '{key}' in section {cls.__name__}")
+        hint = hints[key]
+        if dataclasses.is_dataclass(hint):
+            kwargs[key] = from_dict(value, hint)
+        elif hint is tuple:
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+# ----------------------------------------------------------------------------- --set overrides
+
+
+def _parse_scalar(text: str, like: Any, key: str) -> Any:
+    """Parse `text` to the type of `like` (the current value), or fail naming the key."""
+    want = type(like).__name__
+    try:
+        if isinstance(like, bool):
+            lowered = text.strip().lower()
+            if lowered in ("true", "1", "yes", "on"):
+                return True
+            if lowered in ("false", "0", "no", "off"):
+                return False
+            raise ValueError
+        if isinstance(like, int):
+            return int(text)
+        if isinstance(like, float):
+            return float(text)
+        if isinstance(like, tuple | list):
+            parts = json.loads(text) if text.strip().startswith("[") else text.split(",")
+            return tuple(float(p) for p in parts)
+        if isinstance(like, str):
+            return text
+        if like is None:  # an optional value: take JSON if it parses, else the text
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                return text
+    except (ValueError, TypeError, json.JSONDecodeError):
+        pass
+    raise GankitError(f"--set {key}={text}: expected a value of type {want}")
+
+
+def _parse_free(text: str) -> Any:
+    """A value with no known type (a model keyword argument): JSON if it parses, else the text."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def apply_overrides(cfg: Config, items: list[str] | dict | None, model_args=None) -> Config:
+    """Return a new config with `section.key=value` overrides applied.
+
+    `model_args(role, name)` gives the keyword arguments a model accepts with their defaults, so
+    `model.g.hidden=512` is checked against the constructor (role is "g" or "d").
+
+    Example:
+        >>> apply_overrides(Config(), ["train.lr_g=2e-4"]).train.lr_g
+        0.0002
+    """
+    if not items:
+        return cfg
+    pairs = items.items() if isinstance(items, dict) else (_split_item(i) for i in items)
+    for key, value in pairs:
+        cfg = _apply_one(cfg, key, value, model_args)
+    return cfg
+
+
+def _split_item(item: str) -> tuple[str, str]:
+    if "=" not in item:
+        raise GankitError(f"--set {item}: expected key=value, e.g. train.lr_g=2e-4")
+    key, value = item.split("=", 1)
+    return key.strip(), value
+
+
+def _section_keys() -> str:
+    names = []
+    for f in fields(Config):
+        if f.name in ("recipe",):
+            continue
+        sub = typing.get_type_hints(Config)[f.name]
+        if dataclasses.is_dataclass(sub):
+            names += [f"{f.name}.{g.name}" for g in fields(sub)]
+        else:
+            names.append(f.name)
+    return ", ".join(names)
+
+
+def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
+    parts = key.split(".")
+    section = getattr(cfg, parts[0], None) if parts[0] != "recipe" else None
+    if section is None or not dataclasses.is_dataclass(section) or len(parts) < 2:
+        raise GankitError(f"--set {key}: unknown key; valid keys: {_section_keys()}")
+    name = parts[1]
+    if name not in {f.name for f in fields(section)}:
+        raise GankitError(f"--set {key}: unknown key; valid keys: {_section_keys()}")
+    current = getattr(section, name)
+    if isinstance(current, dict):  # model.g.<kwarg> / model.d.<kwarg>
+        if len(parts) != 3:
+            raise GankitError(f"--set {key}: expected {parts[0]}.{name}.<argument>=value")
+        arg = parts[2]
+        allowed = model_args(name, _model_name(cfg, name)) if model_args else {}
+        if model_args and arg not in allowed:
+            valid = ", ".join(sorted(allowed)) or "none"
+            raise GankitError(f"--set {key}: unknown argument '{arg}'; valid: {valid}")
+        like = current.get(arg, allowed.get(arg))
+        parsed = (
+            value
+            if not isinstance(value, str)
+            else (_parse_scalar(value, like, key) if like is not None else _parse_free(value))
+        )
+        new_value = {**current, arg: parsed}
+    else:
+        if len(parts) != 2:
+            raise GankitError(f"--set {key}: unknown key; valid keys: {_section_keys()}")
+        new_value = _parse_scalar(value, current, key) if isinstance(value, str) else value
+        _check_type(key, new_value, current)
+    return replace(cfg, **{parts[0]: replace(section, **{name: new_value})})
+
+
+def _model_name(cfg: Config, role: str) -> str:
+    return cfg.model.generator if role == "g" else cfg.model.discriminator
+
+
+def _check_type(key: str, value: Any, like: Any) -> None:
+    """Python-API overrides arrive typed; refuse a value of the wrong kind."""
+    if isinstance(like, bool) and not isinstance(value, bool):
+        raise GankitError(f"--set {key}: expected a value of type bool")
+    if isinstance(like, int | float) and not isinstance(value, int | float):
+        raise GankitError(f"--set {key}: expected a value of type {type(like).__name__}")
+    if isinstance(like, str) and not isinstance(value, str):
+        raise GankitError(f"--set {key}: expected a value of type str")

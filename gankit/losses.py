@@ -1,0 +1,110 @@
+"""GAN losses as pure functions of D's logits (B,), chosen by name.
+
+Each loss has three parts: D on real samples, D on generated samples, G through D. The book's
+losses (`bce`, `mse`) put D's logits through a sigmoid first: exactly the book's D, which ends in
+Sigmoid, followed by BCELoss or MSELoss.
+
+Example:
+    >>> out = torch.zeros(4)            # D undecided: sigmoid(0) = 0.5
+    >>> round(LOSSES["mse"].d_real(out).item(), 4), round(LOSSES["bce"].g(out).item(), 4)
+    (0.25, 0.6931)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+from torch.nn import functional as F
+
+from gankit.errors import GankitError
+
+
+def bce_real(out: Tensor) -> Tensor:
+    p = torch.sigmoid(out)
+    return F.binary_cross_entropy(p, torch.ones_like(p))
+
+
+def bce_fake(out: Tensor) -> Tensor:
+    p = torch.sigmoid(out)
+    return F.binary_cross_entropy(p, torch.zeros_like(p))
+
+
+def mse_real(out: Tensor) -> Tensor:
+    p = torch.sigmoid(out)
+    return F.mse_loss(p, torch.ones_like(p))
+
+
+def mse_fake(out: Tensor) -> Tensor:
+    p = torch.sigmoid(out)
+    return F.mse_loss(p, torch.zeros_like(p))
+
+
+def softplus_real(out: Tensor) -> Tensor:
+    """-log sigmoid(out), computed stably on logits."""
+    return F.softplus(-out).mean()
+
+
+def softplus_fake(out: Tensor) -> Tensor:
+    """-log(1 - sigmoid(out))."""
+    return F.softplus(out).mean()
+
+
+def hinge_real(out: Tensor) -> Tensor:
+    return F.relu(1.0 - out).mean()
+
+
+def hinge_fake(out: Tensor) -> Tensor:
+    return F.relu(1.0 + out).mean()
+
+
+def hinge_g(out: Tensor) -> Tensor:
+    return -out.mean()
+
+
+def probability(out: Tensor) -> Tensor:
+    return torch.sigmoid(out)
+
+
+def identity(out: Tensor) -> Tensor:
+    return out
+
+
+@dataclass(frozen=True)
+class GANLoss:
+    """The three parts of a loss, how to read D's output, and the equilibrium values (appendix A)."""
+
+    name: str
+    d_real: Callable[[Tensor], Tensor]  # D on real samples
+    d_fake: Callable[[Tensor], Tensor]  # D on generated samples
+    g: Callable[[Tensor], Tensor]  # G through D
+    score: Callable[[Tensor], Tensor]  # D's output as logged in metrics.csv (d_real, d_fake)
+    ideal_d: float  # mean of the two D parts when D is undecided
+    ideal_g: float
+
+
+LN2 = math.log(2.0)
+LOSSES: dict[str, GANLoss] = {}
+
+
+def register_loss(loss: GANLoss) -> GANLoss:
+    LOSSES[loss.name] = loss
+    return loss
+
+
+register_loss(GANLoss("bce", bce_real, bce_fake, bce_real, probability, LN2, LN2))
+register_loss(GANLoss("mse", mse_real, mse_fake, mse_real, probability, 0.25, 0.25))
+register_loss(
+    GANLoss("non-saturating", softplus_real, softplus_fake, softplus_real, probability, LN2, LN2)
+)
+register_loss(GANLoss("hinge", hinge_real, hinge_fake, hinge_g, identity, 1.0, 0.0))
+
+
+def get_loss(name: str) -> GANLoss:
+    """The loss registered as `name`, or a clear error listing the valid ones."""
+    if name not in LOSSES:
+        raise GankitError(f"unknown loss '{name}'; valid: {', '.join(sorted(LOSSES))}")
+    return LOSSES[name]

@@ -1,0 +1,54 @@
+"""Recipes: named, reproducible configurations. One module per group registers its recipes.
+
+book.py   the book's GANs (ch. 6–7), batched by default
+main.py   `mnist`, the main job: the best unconditional MNIST GAN for 2 CPU cores
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gankit.config import Config
+from gankit.errors import GankitError
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A named config with the story around it.
+
+    Example:
+        >>> get_recipe("gan-1010").chapter
+        'ch. 6'
+    """
+
+    name: str
+    chapter: str  # where in the book, or "beyond"
+    shows: str  # one line: what running it shows
+    differs: str  # where it differs from the book, and why
+    config: Config
+
+
+RECIPES: dict[str, Recipe] = {}
+
+
+def register(recipe: Recipe) -> Recipe:
+    if recipe.name in RECIPES:
+        raise ValueError(f"recipe {recipe.name} registered twice")
+    RECIPES[recipe.name] = recipe
+    return recipe
+
+
+def get_recipe(name: str) -> Recipe:
+    _load_all()
+    if name not in RECIPES:
+        raise GankitError(f"unknown recipe '{name}'; valid: {', '.join(sorted(RECIPES))}")
+    return RECIPES[name]
+
+
+def all_recipes() -> list[Recipe]:
+    _load_all()
+    return list(RECIPES.values())
+
+
+def _load_all() -> None:
+    from gankit.recipes import book, main  # noqa: F401  (each registers its recipes on import)

@@ -1,0 +1,212 @@
+"""The run folder: config, metrics log, atomic checkpoints, the generator file, and loading a run back.
+
+RUN/config.json            resolved config + versions + device
+RUN/metrics.csv            step, epoch, images_seen, d_loss, g_loss, d_real, d_fake, seconds
+RUN/checkpoints/last.pt    full training state (previous.pt: the one before)
+RUN/generator.safetensors  G's weights + its config in the metadata
+RUN/samples/step-XXXXXX.png, RUN/plots/losses.png
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import pickle
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from gankit import __version__
+from gankit.config import Config, from_dict, to_dict
+from gankit.errors import GankitError
+
+METRIC_COLUMNS = ("step", "epoch", "images_seen", "d_loss", "g_loss", "d_real", "d_fake", "seconds")
+
+
+def _fsync_replace(tmp: Path, final: Path) -> None:
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, final)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temporary file, fsync and rename: a reader sees the old file or the new one."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    _fsync_replace(tmp, path)
+
+
+class CsvLog:
+    """An append-only CSV keyed by `step`; on resume, rows past the checkpoint are dropped."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...]):
+        self.path, self.columns = path, columns
+
+    def append(self, row: dict) -> None:
+        new = not self.path.exists()
+        with self.path.open("a", newline="") as f:
+            writer = csv.writer(f)
+            if new:
+                writer.writerow(self.columns)
+            writer.writerow([_fmt(row[c]) for c in self.columns])
+
+    def rows(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        with self.path.open(newline="") as f:
+            return [
+                {k: float(v) for k, v in r.items()}
+                for r in csv.DictReader(f)
+                if None not in r.values()  # a torn last line after a hard kill
+            ]
+
+    def truncate_after(self, step: int) -> None:
+        """Keep the header and rows with step ≤ `step` (atomically)."""
+        if not self.path.exists():
+            return
+        with self.path.open(newline="") as f:
+            lines = list(csv.reader(f))
+        header, body = lines[:1], [r for r in lines[1:] if _complete(r, self.columns, step)]
+        text = "".join(",".join(r) + "\n" for r in header + body)
+        atomic_write_bytes(self.path, text.encode())
+
+
+def _complete(row: list[str], columns, step: int) -> bool:
+    try:
+        return len(row) == len(columns) and int(float(row[0])) <= step
+    except ValueError:
+        return False
+
+
+def _fmt(v) -> str:
+    return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+
+class RunFolder:
+    """Paths and writers of one run folder.
+
+    Example:
+        >>> rf = RunFolder.create("runs/demo", cfg, resume=False)  # doctest: +SKIP
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.metrics = CsvLog(self.path / "metrics.csv", METRIC_COLUMNS)
+
+    config_path = property(lambda self: self.path / "config.json")
+    checkpoint_path = property(lambda self: self.path / "checkpoints" / "last.pt")
+    previous_path = property(lambda self: self.path / "checkpoints" / "previous.pt")
+    generator_path = property(lambda self: self.path / "generator.safetensors")
+    samples_dir = property(lambda self: self.path / "samples")
+    plots_dir = property(lambda self: self.path / "plots")
+
+    @staticmethod
+    def is_run(path: Path) -> bool:
+        try:
+            return "gankit_version" in json.loads((Path(path) / "config.json").read_text())
+        except (OSError, ValueError):
+            return False
+
+    @classmethod
+    def create(
+        cls, path: str | Path, cfg: Config, device: str, resume: bool, info: dict | None = None
+    ) -> RunFolder:
+        """Make (or, with `resume`, reopen) a run folder; refuse folders that hold something else."""
+        path = Path(path)
+        if resume:
+            if not cls.is_run(path):
+                raise GankitError(
+                    f"{path}: not a gankit run folder (no config.json); cannot resume"
+                )
+            return cls(path)
+        if path.exists() and not path.is_dir():
+            raise GankitError(f"{path}: exists and is not a folder")
+        if path.exists() and any(path.iterdir()):
+            if cls.is_run(path):
+                raise GankitError(f"{path}: already holds a run; pass --resume or choose --out")
+            raise GankitError(f"{path}: exists, is not empty and is not a gankit run")
+        try:
+            for sub in ("checkpoints", "samples", "plots"):
+                (path / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise GankitError(f"{path}: cannot create the run folder ({e.strerror})") from None
+        rf = cls(path)
+        rf.write_config(cfg, device, info or {})
+        return rf
+
+    def write_config(self, cfg: Config, device: str, info: dict) -> None:
+        """`info` holds what the data told the models: sample shape and class names."""
+        doc = {
+            "gankit_version": __version__,
+            "torch_version": torch.__version__,
+            "device": device,
+            **info,
+            "config": to_dict(cfg),
+        }
+        atomic_write_bytes(self.config_path, (json.dumps(doc, indent=2) + "\n").encode())
+
+    def read_doc(self) -> dict:
+        try:
+            doc = json.loads(self.config_path.read_text())
+        except (OSError, ValueError) as e:
+            raise GankitError(f"{self.config_path}: unreadable run config ({e})") from None
+        if not isinstance(doc, dict) or "config" not in doc:
+            raise GankitError(f"{self.config_path}: not a gankit run config (no 'config' key)")
+        return doc
+
+    def read_config(self) -> Config:
+        try:
+            return from_dict(self.read_doc()["config"])
+        except (KeyError, TypeError, AttributeError) as e:
+            raise GankitError(f"{self.config_path}: unreadable run config ({e})") from None
+
+    # ------------------------------------------------------------------------- checkpoints
+
+    def save_checkpoint(self, state: dict) -> None:
+        """Atomic: temporary file, fsync, rotate last → previous, rename."""
+        tmp = self.checkpoint_path.with_suffix(".pt.tmp")
+        try:
+            torch.save(state, tmp)
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            if self.checkpoint_path.exists():
+                os.replace(self.checkpoint_path, self.previous_path)
+            os.replace(tmp, self.checkpoint_path)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise GankitError(
+                f"{self.checkpoint_path}: cannot write checkpoint ({e.strerror})"
+            ) from None
+
+    def load_checkpoint(self, device="cpu") -> dict:
+        for path in (self.checkpoint_path, self.previous_path):
+            if path.exists():
+                return load_checkpoint_file(path, device)
+        raise GankitError(f"{self.path}: no checkpoint to resume from (checkpoints/last.pt)")
+
+    def save_generator(self, G: nn.Module, cfg: Config) -> None:
+        from safetensors.torch import save_file
+
+        tensors = {k: v.detach().cpu().contiguous() for k, v in G.state_dict().items()}
+        meta = {"config": json.dumps(to_dict(cfg)), "gankit_version": __version__}
+        tmp = self.generator_path.with_name("generator.safetensors.tmp")
+        save_file(tensors, str(tmp), metadata=meta)
+        _fsync_replace(tmp, self.generator_path)
+
+
+def load_checkpoint_file(path: Path, device="cpu") -> dict:
+    """Load a checkpoint with `weights_only=True`: tensors and plain data, never arbitrary objects."""
+    try:
+        return torch.load(path, map_location=device, weights_only=True)
+    except pickle.UnpicklingError as e:
+        first = str(e).strip().splitlines()[0][:160]
+        raise GankitError(
+            f"{path}: refused: the checkpoint holds objects that only arbitrary unpickling could "
+            f"load ({first})"
+        ) from None
+    except (RuntimeError, EOFError, OSError, ValueError) as e:
+        raise GankitError(
+            f"{path}: not a readable checkpoint ({str(e).splitlines()[0][:160]})"
+        ) from None

@@ -1,0 +1,108 @@
+"""THE one GAN training step, for every GAN gankit trains (any model, any loss, with or without labels).
+
+Per batch, as the book's ch. 5 teaches:
+  1. D on real samples, target "real";
+  2. D on generated samples, detached from G, target "fake";
+  3. G through D with fresh seeds, target "real"; only G's weights change.
+With `split_d` (the book) steps 1 and 2 are two optimiser steps; otherwise one step on their sum.
+Extras (augmentation, penalties, EMA) plug in as callables; the step itself never changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor, nn
+
+from gankit.losses import GANLoss
+from gankit.train.latent import sample_latent
+
+
+def _identity(x: Tensor) -> Tensor:
+    return x
+
+
+@dataclass
+class GAN:
+    """Everything one training step touches."""
+
+    G: nn.Module
+    D: nn.Module
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    loss: GANLoss
+    latent: str  # seed kind, see gankit.train.latent
+    latent_dim: int
+    num_classes: int = 0  # > 0: conditional, labels flow to G and D
+    split_d: bool = True
+    augment: Callable[[Tensor], Tensor] = _identity  # applied to every D input
+    # extra D loss terms: f(D, real, fake, labels, fake_labels) -> scalar
+    d_penalties: list[Callable] = field(default_factory=list)
+    after_g_step: list[Callable[[], None]] = field(default_factory=list)  # e.g. an EMA update
+
+
+def _update(opt: torch.optim.Optimizer, loss: Tensor) -> None:
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+
+
+def _seeds(gan: GAN, n: int, noise: torch.Generator, device) -> tuple[Tensor, Tensor | None]:
+    z = sample_latent(gan.latent, n, gan.latent_dim, noise, device)  # (B, latent_dim)
+    if gan.num_classes == 0:
+        return z, None
+    return z, torch.randint(gan.num_classes, (n,), generator=noise, device=device)  # (B,)
+
+
+def d_step(gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator) -> Tensor:
+    """Steps 1 and 2. Returns detached (d_loss, d_real_score, d_fake_score)."""
+    z, fake_labels = _seeds(gan, real.shape[0], noise, real.device)
+    with torch.no_grad():
+        fake = gan.G(z, fake_labels)  # (B, *shape), no graph back into G
+    out_real = gan.D(gan.augment(real), labels)  # (B,) logits
+    loss_real = gan.loss.d_real(out_real)
+    if gan.split_d:
+        _update(gan.opt_d, loss_real)
+    out_fake = gan.D(gan.augment(fake), fake_labels)
+    loss_fake = gan.loss.d_fake(out_fake)
+    penalty = sum(p(gan.D, real, fake, labels, fake_labels) for p in gan.d_penalties)
+    _update(gan.opt_d, loss_fake + penalty if gan.split_d else loss_real + loss_fake + penalty)
+    score = gan.loss.score
+    return torch.stack(
+        [
+            (loss_real + loss_fake).detach() / 2,
+            score(out_real.detach()).mean(),
+            score(out_fake.detach()).mean(),
+        ]
+    )
+
+
+def g_step(gan: GAN, n: int, noise: torch.Generator, device) -> Tensor:
+    """Step 3. Returns the detached G loss."""
+    z, fake_labels = _seeds(gan, n, noise, device)
+    gan.D.requires_grad_(False)  # D's weight gradients are not needed here: skip computing them
+    try:
+        out = gan.D(gan.augment(gan.G(z, fake_labels)), fake_labels)
+        loss = gan.loss.g(out)
+        _update(gan.opt_g, loss)
+    finally:
+        gan.D.requires_grad_(True)
+    for hook in gan.after_g_step:
+        hook()
+    return loss.detach()
+
+
+def gan_step(gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator) -> Tensor:
+    """One training step on a batch of real samples (B, *shape).
+
+    Returns a detached tensor (d_loss, g_loss, d_real, d_fake) left on the device, so the loop
+    reads it only when it logs (no synchronisation per step).
+
+    Example:
+        >>> stats = gan_step(gan, real, None, torch.Generator().manual_seed(0))  # doctest: +SKIP
+    """
+    d_loss, d_real, d_fake = d_step(gan, real, labels, noise)
+    g_loss = g_step(gan, real.shape[0], noise, real.device)
+    return torch.stack([d_loss, g_loss, d_real, d_fake])

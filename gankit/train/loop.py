@@ -1,0 +1,186 @@
+"""The outer training loop shared by every job (GANs, classifiers): steps, logging, samples,
+checkpoints, Ctrl-C and SIGTERM. What a step does is the job's business (see gankit.train.gan).
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from gankit.errors import GankitError
+from gankit.runs import RunFolder
+from gankit.train.progress import progress_bar
+
+
+class Interrupted(Exception):
+    """Training stopped by Ctrl-C or SIGTERM after saving a checkpoint at step `step`."""
+
+    def __init__(self, step: int, path: str):
+        super().__init__(f"interrupted at step {step}; checkpoint saved in {path}")
+        self.step, self.path = step, path
+
+
+class RNGState:
+    """Makes a torch.Generator checkpointable like a module."""
+
+    def __init__(self, generator: torch.Generator):
+        self.generator = generator
+
+    def state_dict(self) -> dict:
+        return {"state": self.generator.get_state()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.generator.set_state(state["state"].cpu())
+
+
+@dataclass
+class Job:
+    """What the loop runs: `step(global_step)` returns detached stats named `stat_names`."""
+
+    step: Callable[[int], Tensor]
+    stat_names: tuple[str, ...]
+    stateful: dict[str, Any]  # name → object with state_dict()/load_state_dict()
+    images_per_step: int
+    steps_per_epoch: int
+    on_sample: Callable[[int], None] = lambda step: None
+    on_checkpoint: Callable[[int], None] = lambda step: None
+    description: str = "train"
+    meta: dict = field(default_factory=dict)  # extra plain data stored in checkpoints
+
+
+@dataclass(frozen=True)
+class Schedule:
+    total_steps: int
+    log_every: int = 10
+    sample_every: int = 0  # 0: ten times over the run
+    checkpoint_every: int = 0  # 0: by time only
+    checkpoint_seconds: float = 60.0
+
+
+def job_state(job: Job, step: int, acc: Tensor, count: int, elapsed: float) -> dict:
+    state = {k: v.state_dict() for k, v in job.stateful.items()}
+    state.update(step=step, acc=acc.cpu(), acc_count=count, elapsed=elapsed, meta=job.meta)
+    return state
+
+
+def restore(job: Job, state: dict) -> tuple[int, Tensor, int, float]:
+    """Load a checkpoint into the job; returns (step, acc, acc_count, elapsed)."""
+    missing = [k for k in job.stateful if k not in state]
+    if missing:
+        raise GankitError(f"checkpoint lacks {', '.join(missing)}: not written by this kind of run")
+    for key, obj in job.stateful.items():
+        obj.load_state_dict(state[key])
+    return int(state["step"]), state["acc"], int(state["acc_count"]), float(state["elapsed"])
+
+
+@contextmanager
+def _stop_on_signals():
+    """First Ctrl-C/SIGTERM asks the loop to stop at the next step boundary; a second one aborts."""
+    flag = {"stop": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def handler(signum, frame):
+        if flag["stop"]:
+            raise KeyboardInterrupt
+        flag["stop"] = True
+
+    old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield flag
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def _check_finite(stats: Tensor, names, step: int) -> None:
+    if not torch.isfinite(stats).all():
+        bad = ", ".join(
+            n for n, v in zip(names, stats.tolist(), strict=True) if not math.isfinite(v)
+        )
+        raise GankitError(
+            f"training diverged at step {step}: {bad} not finite; the last good checkpoint is kept. "
+            "Try a lower learning rate (--set train.lr_d=…), another loss, or spectral normalisation"
+        )
+
+
+def fit(
+    job: Job,
+    run: RunFolder | None,
+    sched: Schedule,
+    state: dict | None = None,
+    progress: bool = True,
+) -> int:
+    """Run `job` from its checkpoint `state` (or step 0) to `sched.total_steps`; returns the step.
+
+    Example:
+        >>> fit(job, run, Schedule(total_steps=100), progress=False)  # doctest: +SKIP
+        100
+    """
+    k = len(job.stat_names)
+    step, acc, count, elapsed0 = restore(job, state) if state else (0, torch.zeros(k), 0, 0.0)
+    acc = acc.clone()
+    total = sched.total_steps
+    sample_every = sched.sample_every or max(1, total // 10)
+    t0 = last_ckpt = time.monotonic()
+    start = step
+
+    def save(done: int) -> None:
+        if run is not None:
+            run.save_checkpoint(job_state(job, done, acc, count, elapsed0 + time.monotonic() - t0))
+            job.on_checkpoint(done)
+
+    with _stop_on_signals() as flag, progress_bar(total, job.description, progress, step) as bar:
+        while step < total:
+            stats = job.step(step).detach().float()  # stays on the device: no sync per step
+            if acc.device != stats.device:
+                acc = acc.to(stats.device)
+            acc += stats
+            count += 1
+            step += 1
+            if step % sched.log_every == 0 or step == total:
+                mean = (acc / count).cpu()
+                _check_finite(mean, job.stat_names, step)
+                seconds = elapsed0 + time.monotonic() - t0
+                if run is not None:
+                    row = dict(zip(job.stat_names, mean.tolist(), strict=True))
+                    row.update(
+                        step=step,
+                        epoch=(step - 1) // job.steps_per_epoch + 1,
+                        images_seen=step * job.images_per_step,
+                        seconds=round(seconds, 3),
+                    )
+                    run.metrics.append(row)
+                rate = (step - start) * job.images_per_step / max(time.monotonic() - t0, 1e-9)
+                bar.update(completed=step, info=_info(job, step, mean, rate))
+                if step % sched.log_every == 0:
+                    acc.zero_()
+                    count = 0
+            if step % sample_every == 0 or step == total:
+                job.on_sample(step)
+            due = sched.checkpoint_every and step % sched.checkpoint_every == 0
+            if due or time.monotonic() - last_ckpt > sched.checkpoint_seconds or step == total:
+                save(step)
+                last_ckpt = time.monotonic()
+            if flag["stop"]:
+                save(step)
+                raise Interrupted(step, str(run.path) if run else "(no run folder)")
+    return step
+
+
+def _info(job: Job, step: int, mean: Tensor, rate: float) -> str:
+    epoch = (step - 1) // job.steps_per_epoch + 1
+    shown = " ".join(
+        f"{n} {v:.3f}" for n, v in zip(job.stat_names[:2], mean.tolist(), strict=False)
+    )
+    return f"epoch {epoch}  {shown}  {rate:,.0f} img/s"
