@@ -32,15 +32,12 @@ class Result:
 
 # topic → (module under gankit.explain, one line: what it shows); modules load on demand
 TOPICS: dict[str, tuple[str, str]] = {
-    "autograd": ("autograd", "ch. 1: gradients by autograd, checked against the hand-derived ones"),
-    "cuda": ("cuda", "ch. 4: a 600×600 matrix product in pure Python, NumPy, PyTorch CPU/CUDA"),
-    "ideal-loss": ("ideal_loss", "appendix A: MSE 0.25 and BCE ln 2 when D outputs 0.5"),
-    "probability": ("probability", "appendix B: a GAN learns pixel probabilities, not images"),
-    "conv-size": ("conv_size", "appendix C: output sizes of (transposed) convolutions"),
-    "convergence": (
-        "convergence",
-        "appendix D: the x·y game orbits outward; stable steps converge",
-    ),
+    "autograd": ("autograd", "ch. 1, gradients by autograd and by hand"),
+    "cuda": ("cuda", "ch. 4, one matrix product: Python, NumPy, PyTorch"),
+    "ideal-loss": ("ideal_loss", "appendix A, the losses when D outputs 0.5"),
+    "probability": ("probability", "appendix B, GANs learn probabilities"),
+    "conv-size": ("conv_size", "appendix C, convolution output sizes"),
+    "convergence": ("convergence", "appendix D, the x·y game and stable updates"),
 }
 
 

@@ -21,7 +21,7 @@ def worked_examples() -> list[tuple[str, str, float, float]]:
     """(name, hand formula, autograd value, hand value) for each gradient of the book's examples.
 
     Example:
-        >>> worked_examples()[0][2]
+        >>> worked_examples()[1][2]  # dy/dx at x = 3.5
         5.75
     """
     x = torch.tensor(3.5, requires_grad=True)

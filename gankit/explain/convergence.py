@@ -6,8 +6,8 @@ steps, both from the same old values (simultaneous, as D and G in a GAN):
 rotate the pair around (0, 0), and every step multiplies the radius by √(1 + lr²) > 1: it spirals out.
 Alternating steps (y sees the new x) circle for ever; extra-gradient (step with the gradient at a
 look-ahead point) and optimistic steps (extrapolate from the last gradient) damp the rotation and
-converge. GAN stabilisers work on the same rotation: averaging the weights (EMA) finds the centre of
-an orbit, gradient penalties (R1, WGAN-GP) damp D, and spectral norm limits how fast D can turn.
+converge. GAN stabilisers work on the same rotation: spectral norm limits how fast D can turn,
+averaging the weights (EMA) finds the centre of an orbit, gradient penalties (R1, WGAN-GP) damp D.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def ema(points: list[tuple[float, float]], beta: float = 0.99) -> list[tuple[flo
 
 
 def radius(p: tuple[float, float]) -> float:
+    """Distance from the balance (0, 0)."""
     return math.hypot(*p)
 
 
