@@ -131,6 +131,21 @@ def test_recipe_layers_for_every_registered_recipe():
     assert shown >= 4
 
 
+def test_model_layers_of_a_conditional_model_get_labels():
+    from dataclasses import replace
+
+    from gankit.data import Dataset
+    from gankit.recipes import get_recipe
+
+    cfg = get_recipe("gan-mnist").config
+    cfg = replace(cfg, model=replace(cfg.model, conditional=True))
+    x = torch.zeros(4, 1, 8, 8, dtype=torch.uint8)
+    ds = Dataset("tiny", x, torch.tensor([0, 1, 2, 0]), ("a", "b", "c"))
+    layers = model_layers(cfg, ds)
+    assert layers["G"][0].shape_in == (100 + 3,)  # seed + one-hot label (ch. 10)
+    assert layers["D"][0].shape_in == (64 + 3,) and layers["G"][-1].shape_out == (1, 8, 8)
+
+
 def test_recipe_layers_by_name_with_another_data_spec():
     layers = recipe_layers("gan-1010", data="pattern-1010")
     assert layers["G"][0].shape_in == (1,) and layers["G"][-1].shape_out == (4,)
