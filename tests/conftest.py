@@ -56,3 +56,16 @@ def write_idx_dir(directory: Path, n: int = 30, compress: bool = True) -> Path:
             directory / f"{prefix}-labels-idx1-ubyte{suffix}", np.arange(count) % 10, compress
         )
     return directory
+
+
+@pytest.fixture(scope="session")
+def trained_runs(tmp_path_factory):
+    """The three MNIST recipes trained once per test session at their defaults (slow tests share
+    them): name → run folder. Only requested by tests marked slow."""
+    import gankit
+
+    root = tmp_path_factory.mktemp("trained")
+    runs = {}
+    for name in ("gan-mnist-first", "gan-mnist", "mnist"):
+        runs[name] = gankit.train(name, out=root / name, progress=False).path
+    return runs
