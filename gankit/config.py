@@ -201,11 +201,7 @@ def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
             valid = ", ".join(sorted(allowed)) or "none"
             raise GankitError(f"--set {key}: unknown argument '{arg}'; valid: {valid}")
         like = current.get(arg, allowed.get(arg))
-        parsed = (
-            value
-            if not isinstance(value, str)
-            else (_parse_scalar(value, like, key) if like is not None else _parse_free(value))
-        )
+        parsed = value if not isinstance(value, str) else _parse_model_arg(value, like, key)
         new_value = {**current, arg: list(parsed) if isinstance(parsed, tuple) else parsed}
     else:
         if len(parts) != 2:
@@ -213,6 +209,20 @@ def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
         new_value = _parse_scalar(value, current, key) if isinstance(value, str) else value
         _check_type(key, new_value, current)
     return replace(cfg, **{parts[0]: replace(section, **{name: new_value})})
+
+
+def _parse_model_arg(text: str, like: Any, key: str) -> Any:
+    """Typed like the default where possible; a word where the default is a flag or a number is
+    kept as text (norm=batch where the default is norm=true) and the model checks it when built."""
+    if like is None:
+        return _parse_free(text)
+    try:
+        return _parse_scalar(text, like, key)
+    except GankitError:
+        parsed = _parse_free(text)
+        if isinstance(parsed, str):
+            return parsed
+        raise
 
 
 def _model_name(cfg: Config, role: str) -> str:

@@ -13,18 +13,30 @@ import math
 from torch import Tensor, nn
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
+from gankit.errors import GankitError
 from gankit.models.layers import activation, with_labels
 from gankit.models.registry import register_discriminator, register_generator
 
 
+_NORMS = {"layer": nn.LayerNorm, "batch": nn.BatchNorm1d}
+
+
+def _norm_layer(norm: bool | str, width: int) -> list[nn.Module]:
+    """norm=True is the book's LayerNorm; "batch" is BatchNorm1d; False or "none" is nothing."""
+    kind = {True: "layer", False: "none"}.get(norm, norm)
+    if kind == "none":
+        return []
+    if kind not in _NORMS:
+        raise GankitError(f"model norm '{norm}': expected layer, batch, none (or true/false)")
+    return [_NORMS[kind](width)]
+
+
 def _hidden_stack(sizes, width_in, act, slope, norm, sn=False) -> tuple[nn.Sequential, int]:
-    """Linear → activation → (LayerNorm) for each hidden size, in the book's order."""
+    """Linear → activation → (normalisation) for each hidden size, in the book's order."""
     layers: list[nn.Module] = []
     for width in sizes:
         linear = nn.Linear(width_in, width)
-        layers += [_sn(linear) if sn else linear, activation(act, slope)]
-        if norm:
-            layers.append(nn.LayerNorm(width))
+        layers += [_sn(linear) if sn else linear, activation(act, slope), *_norm_layer(norm, width)]
         width_in = width
     return nn.Sequential(*layers), width_in
 
@@ -48,7 +60,7 @@ class MLPGenerator(nn.Module):
         hidden: tuple[int, ...] = (200,),
         activation: str = "leaky-relu",
         slope: float = 0.02,
-        norm: bool = True,
+        norm: bool | str = True,
     ):
         super().__init__()
         self.latent_dim, self.out_shape, self.num_classes = (
@@ -80,7 +92,7 @@ class MLPDiscriminator(nn.Module):
         hidden: tuple[int, ...] = (200,),
         activation: str = "leaky-relu",
         slope: float = 0.02,
-        norm: bool = True,
+        norm: bool | str = True,
         spectral_norm: bool = False,
     ):
         super().__init__()

@@ -81,4 +81,7 @@ def _build(role: str, name: str, kwargs: dict) -> nn.Module:
     unknown = sorted(set(kwargs) - set(accepted))
     if unknown:
         raise GankitError(f"model '{name}': unknown argument(s) {', '.join(unknown)}")
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()})
+    try:
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()})
+    except (TypeError, ValueError) as e:  # e.g. hidden="wide": say which model and why
+        raise GankitError(f"model '{name}': bad argument ({str(e).splitlines()[0]})") from None
