@@ -140,8 +140,11 @@ def train(
     set=None,
     resume=False,
     progress=True,
+    tensorboard=False,
 ) -> Run:
     """Train `recipe` into the run folder `out` (default runs/<recipe>-<time>) and return the Run.
+
+    `tensorboard=True` also logs losses, images/s and sample grids to RUN/tensorboard/.
 
     Example:
         >>> run = train("gan-1010", out="runs/p", steps=200, progress=False)  # doctest: +SKIP
@@ -184,11 +187,22 @@ def train(
         _truncate_logs(run, int(state["step"]), data_set.shape)
     total = t.steps if t.steps > 0 else t.epochs * batches.steps_per_epoch
     sched = Schedule(total, t.log_every, t.sample_every, t.checkpoint_every, t.checkpoint_seconds)
+    loggers = _loggers(run, tensorboard, int(state["step"]) if state else None)
     try:
-        fit(job, run, sched, state, progress)
+        fit(job, run, sched, state, progress, loggers)
     finally:
         write_plots(run, gan, data_set.shape)
+        for logger in loggers:
+            logger.close()
     return Run(run.path, cfg, gan.G.eval(), data_set.shape, data_set.classes)
+
+
+def _loggers(run: RunFolder, tensorboard: bool, resume_step: int | None) -> tuple:
+    if not tensorboard:
+        return ()
+    from gankit.train.tensorboard import TensorBoardLogger  # optional dependency
+
+    return (TensorBoardLogger(run.path / "tensorboard", purge_step=resume_step),)
 
 
 def _truncate_logs(run: RunFolder, step: int, shape) -> None:
