@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -162,3 +163,19 @@ def test_serve_refuses_a_folder_that_is_not_a_run(tmp_path, capsys):
     assert main(["serve", str(tmp_path)]) == 2
     assert "not a gankit run folder" in capsys.readouterr().err
     assert main(["serve", str(tmp_path), "--port", "70000"]) == 2
+
+
+def test_serve_names_a_port_already_taken(tiny_run, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", str(tiny_run), "--port", str(port)]) == 2
+    assert f"--port {port}: cannot listen" in capsys.readouterr().err
+
+
+def test_classes_in_turn_make_the_columns(cond):
+    grid = png(cond.get("/api/sample", params={"seed": 0, "n": 20}))
+    assert grid.size == (4 * (10 * 30 + 2), 4 * (2 * 30 + 2))  # 10 columns, one per class
+    one_class = png(cond.get("/api/sample", params={"seed": 0, "n": 20, "label": 1}))
+    assert one_class.size == (4 * (5 * 30 + 2), 4 * (4 * 30 + 2))  # square-ish: 5 × 4

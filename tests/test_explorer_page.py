@@ -65,14 +65,16 @@ def test_controls_change_the_pictures(chromium, conditional_url, artifacts):
     page, errors = open_page(chromium, conditional_url)
     page.wait_for_selector("#label-row:not(.hidden)")
     assert "conditional on 10 classes" in page.inner_text("#run-info")
-    before = shot(page, "#grid", artifacts / "explorer-grid-start.png")
+    shot(page, "#grid", artifacts / "explorer-grid-classes.png")  # a column per class
+    page.select_option("#label", "3")  # every sample of the grid a 3
+    before = shot(page, "#grid", artifacts / "explorer-grid-label3.png")
 
     page.fill("#move-0", "3")  # a slider: the grid's seeds move along direction 1
     moved = shot(page, "#grid", artifacts / "explorer-grid-moved.png")
     assert page.inner_text("#move-0-value") == "3.0"
     assert changed(before, moved) > 0.02
 
-    page.select_option("#label", "7")  # every sample of the grid is now a 7
+    page.select_option("#label", "7")  # now every sample a 7
     relabelled = shot(page, "#grid", artifacts / "explorer-grid-label7.png")
     assert changed(moved, relabelled) > 0.02
 

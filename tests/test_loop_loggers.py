@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import gankit
+from gankit.cli import main
 from gankit.errors import GankitError
 from gankit.train.loop import Job, Schedule, fit
 
@@ -54,12 +55,16 @@ def test_a_sample_hook_that_draws_nothing_sends_no_images():
     assert rec.image_calls == [] and len(rec.scalar_calls) == 2
 
 
-def test_tensorboard_gets_losses_speed_and_grids(tmp_path):
+def test_tensorboard_gets_losses_speed_and_grids(tmp_path, digits_csv):
     pytest.importorskip("tensorboard", reason="tensorboard not installed")
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-    run = gankit.train("gan-mnist", out=tmp_path / "run", steps=10, progress=False,
-                       set=["train.log_every=5", "train.sample_every=5"], tensorboard=True)  # fmt: skip
+    out = tmp_path / "run"
+    args = ["train", "gan-mnist", "--data", f"mnist:{digits_csv}", "--out", str(out), "--steps",
+            "10", "--batch-size", "16", "--set", "train.log_every=5", "--set",
+            "train.sample_every=5", "--quiet", "--tensorboard"]  # fmt: skip
+    assert main(args) == 0
+    run = gankit.load_run(out)
     events = EventAccumulator(str(run.path / "tensorboard"), size_guidance={"images": 0})
     events.Reload()
     tags = events.Tags()

@@ -120,7 +120,8 @@ def _add_api(app, ex: Explorer) -> None:
         d2: float = Query(0.0, **move_q),
     ):
         x = ex.sample(Picture(seed=seed, n=n, label=label, moves=(d0, d1, d2)))
-        return _png(samples_png(x))
+        classes_in_turn = info["conditional"] and label is None and n >= 10
+        return _png(samples_png(x, nrow=10 if classes_in_turn else None))  # a column per class
 
     @app.get("/api/interpolate")
     def api_interpolate(
