@@ -1,0 +1,121 @@
+"""Load check of `gankit serve`: 500 requests of /api/sample?n=1, 8 at a time, on loopback.
+
+Starts the server in its own process (as a user would), fires the requests from a thread pool,
+and prints errors and the p50/p95/p99 latency seen by the client. Goal: p95 ≤ 50 ms for 28×28.
+
+    PYTHONPATH=. python benchmarks/serve_load.py                # trains a tiny `mnist` run first
+    PYTHONPATH=. python benchmarks/serve_load.py --run runs/mnist --requests 500 --concurrency 8
+
+Exit status 1 when any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+GOAL_P95_MS = 50.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(run: Path, port: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gankit", "serve", str(run), "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"error: the server exited with status {proc.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/info", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("error: the server did not answer within 120 s")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def load(base: str, requests: int, concurrency: int, n: int) -> tuple[list[float], list[str]]:
+    """Latencies (ms) of the successful requests and the failures, one request per seed."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    with httpx.Client(base_url=base, timeout=30, limits=limits) as client:
+
+        def one(seed: int) -> tuple[float, str | None]:
+            t0 = time.perf_counter()
+            try:
+                r = client.get("/api/sample", params={"seed": seed, "n": n})
+                ok = r.status_code == 200 and r.content[:4] == b"\x89PNG"
+                failure = None if ok else f"seed {seed}: HTTP {r.status_code} {r.text[:80]}"
+            except httpx.HTTPError as e:
+                failure = f"seed {seed}: {type(e).__name__} {e}"
+            return (time.perf_counter() - t0) * 1000, failure
+
+        for seed in range(20):  # warm-up: first requests pay for imports and allocations
+            one(10_000 + seed)
+        with ThreadPoolExecutor(concurrency) as pool:
+            results = list(pool.map(one, range(requests)))
+    return [ms for ms, f in results if f is None], [f for _, f in results if f is not None]
+
+
+def tiny_run(folder: Path) -> Path:
+    import gankit
+
+    out = folder / "mnist"
+    gankit.train("mnist", out=out, steps=20, progress=False)  # the main job's model, briefly
+    return out
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--run", type=Path, help="run folder (default: train a tiny `mnist` run)")
+    p.add_argument("--requests", type=int, default=500)
+    p.add_argument("--concurrency", type=int, default=8)
+    p.add_argument("--n", type=int, default=1, help="samples per request")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        run = args.run or tiny_run(Path(tmp))
+        port = free_port()
+        server = start_server(run, port)
+        try:
+            t0 = time.perf_counter()
+            ms, failures = load(f"http://127.0.0.1:{port}", args.requests, args.concurrency, args.n)
+            wall = time.perf_counter() - t0
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"run {run}, {os.cpu_count()} CPU cores, {args.concurrency} concurrent clients")
+    print(f"/api/sample?n={args.n}: {len(ms)} ok, {len(failures)} failed, "
+          f"{len(ms) / wall:.0f} requests/s")  # fmt: skip
+    if ms:
+        p50, p95, p99 = (percentile(ms, q) for q in (50, 95, 99))
+        verdict = "meets" if p95 <= GOAL_P95_MS else "misses"
+        print(
+            f"latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  max {max(ms):.1f}  "
+            f"mean {statistics.fmean(ms):.1f}  ({verdict} the p95 ≤ {GOAL_P95_MS:.0f} ms goal)"
+        )
+    for failure in failures[:5]:
+        print("failed:", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
