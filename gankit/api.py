@@ -202,7 +202,8 @@ def _loggers(run: RunFolder, tensorboard: bool, resume_step: int | None) -> tupl
         return ()
     from gankit.train.tensorboard import TensorBoardLogger  # optional dependency
 
-    return (TensorBoardLogger(run.path / "tensorboard", purge_step=resume_step),)
+    purge = resume_step + 1 if resume_step is not None else None  # the checkpoint's row stays
+    return (TensorBoardLogger(run.path / "tensorboard", purge_step=purge),)
 
 
 def _truncate_logs(run: RunFolder, step: int, shape) -> None:

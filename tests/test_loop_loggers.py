@@ -55,32 +55,37 @@ def test_a_sample_hook_that_draws_nothing_sends_no_images():
     assert rec.image_calls == [] and len(rec.scalar_calls) == 2
 
 
-def test_tensorboard_gets_losses_speed_and_grids(tmp_path, digits_csv):
+def test_tensorboard_gets_losses_speed_and_grids_and_resumes(tmp_path, digits_csv):
     pytest.importorskip("tensorboard", reason="tensorboard not installed")
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from torch.utils.tensorboard import SummaryWriter
 
-    out = tmp_path / "run"
+    out, logs = tmp_path / "run", str(tmp_path / "run" / "tensorboard")
     args = ["train", "gan-mnist", "--data", f"mnist:{digits_csv}", "--out", str(out), "--steps",
             "10", "--batch-size", "16", "--set", "train.log_every=5", "--set",
             "train.sample_every=5", "--quiet", "--tensorboard"]  # fmt: skip
     assert main(args) == 0
     run = gankit.load_run(out)
-    events = EventAccumulator(str(run.path / "tensorboard"), size_guidance={"images": 0})
+    events = EventAccumulator(logs, size_guidance={"images": 0})
     events.Reload()
-    tags = events.Tags()
-    for tag in (
-        "train/d_loss",
-        "train/g_loss",
-        "train/d_real",
-        "train/d_fake",
-        "speed/images_per_s",
-    ):
+    for tag in ("train/d_loss", "train/g_loss", "train/d_real", "train/d_fake"):
         assert [e.step for e in events.Scalars(tag)] == [5, 10], tag
+    assert [e.step for e in events.Scalars("speed/images_per_s")] == [5, 10]
     logged = [e.value for e in events.Scalars("train/d_loss")]
     assert logged == pytest.approx([r["d_loss"] for r in run.metrics()], rel=1e-4)  # as the CSV
     assert [e.step for e in events.Images("samples")] == [5, 10]
     assert events.Images("samples")[0].width > 28 * 9  # the whole 10×10 grid
-    assert "samples" in tags["images"]
+
+    # resume: what a run killed at step 12 logged after its checkpoint (step 10) disappears
+    with SummaryWriter(logs) as stale:
+        stale.add_scalar("train/d_loss", 99.0, 12)
+    resume = ["train", "gan-mnist", "--out", str(out), "--steps", "15", "--resume", "--quiet",
+              "--tensorboard"]  # fmt: skip
+    assert main(resume) == 0
+    events = EventAccumulator(logs)
+    events.Reload()
+    assert [e.step for e in events.Scalars("train/d_loss")] == [5, 10, 15]
+    assert 99.0 not in [e.value for e in events.Scalars("train/d_loss")]
 
 
 def test_missing_tensorboard_is_a_clear_error(monkeypatch):

@@ -16,8 +16,8 @@ from gankit.errors import GankitError
 class TensorBoardLogger:
     """A `gankit.train.loop.Logger` that writes TensorBoard event files.
 
-    `purge_step`: on resume, the step of the checkpoint; events logged after it by the interrupted
-    run are hidden, as the metrics.csv rows after it are dropped.
+    `purge_step`: on resume, the step after the checkpoint's; events the interrupted run logged
+    from there on are hidden, as the metrics.csv rows after the checkpoint are dropped.
 
     Example:
         >>> logger = TensorBoardLogger("runs/demo/tensorboard")   # doctest: +SKIP
