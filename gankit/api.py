@@ -170,6 +170,10 @@ def train(
         )
     if cfg.task != "gan":
         raise GankitError(f"recipe '{cfg.recipe}' is a {cfg.task} recipe, not a GAN")
+    if tensorboard:  # fail before the run folder exists
+        from gankit.train.tensorboard import summary_writer_class
+
+        summary_writer_class()
     dev = resolve_device(device or cfg.train.device)
     data_set = load_data(cfg.data.spec, "train").to(dev)
     gan = build_gan(cfg, data_set.shape, data_set.num_classes, dev)

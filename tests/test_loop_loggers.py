@@ -9,7 +9,6 @@ import torch
 
 import gankit
 from gankit.cli import main
-from gankit.errors import GankitError
 from gankit.train.loop import Job, Schedule, fit
 
 
@@ -88,9 +87,9 @@ def test_tensorboard_gets_losses_speed_and_grids_and_resumes(tmp_path, digits_cs
     assert 99.0 not in [e.value for e in events.Scalars("train/d_loss")]
 
 
-def test_missing_tensorboard_is_a_clear_error(monkeypatch):
-    from gankit.train.tensorboard import TensorBoardLogger
-
+def test_missing_tensorboard_is_a_clear_error_before_any_run_folder(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", None)  # import fails
-    with pytest.raises(GankitError, match="pip install 'gankit\\[tensorboard\\]'"):
-        TensorBoardLogger("unused")
+    out = tmp_path / "run"
+    assert main(["train", "gan-1010", "--out", str(out), "--steps", "2", "--tensorboard"]) == 2
+    assert "pip install 'gankit[tensorboard]'" in capsys.readouterr().err
+    assert not out.exists()

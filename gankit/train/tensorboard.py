@@ -25,14 +25,7 @@ class TensorBoardLogger:
     """
 
     def __init__(self, log_dir: str | Path, purge_step: int | None = None):
-        try:
-            from torch.utils.tensorboard import SummaryWriter
-        except ImportError:
-            raise GankitError(
-                "--tensorboard: the tensorboard package is not installed; "
-                "pip install 'gankit[tensorboard]'"
-            ) from None
-        self.writer = SummaryWriter(str(log_dir), purge_step=purge_step)
+        self.writer = summary_writer_class()(str(log_dir), purge_step=purge_step)
 
     def scalars(self, step: int, values: dict[str, float]) -> None:
         for name, value in values.items():
@@ -47,3 +40,15 @@ class TensorBoardLogger:
 
     def close(self) -> None:
         self.writer.close()
+
+
+def summary_writer_class():
+    """torch's SummaryWriter, or a one-line error when the tensorboard package is missing."""
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        raise GankitError(
+            "--tensorboard: the tensorboard package is not installed; "
+            "pip install 'gankit[tensorboard]'"
+        ) from None
+    return SummaryWriter
