@@ -20,6 +20,7 @@ from gankit.train.build import build_gan, build_generator_from
 from gankit.train.gan_job import make_gan_job, pattern_log, write_plots
 from gankit.train.latent import generate
 from gankit.train.loop import Schedule, fit
+from gankit.train.tensorboard import TensorBoardLogger, summary_writer_class
 
 
 class Run:
@@ -170,10 +171,8 @@ def train(
         )
     if cfg.task != "gan":
         raise GankitError(f"recipe '{cfg.recipe}' is a {cfg.task} recipe, not a GAN")
-    if tensorboard:  # fail before the run folder exists
-        from gankit.train.tensorboard import summary_writer_class
-
-        summary_writer_class()
+    if tensorboard:
+        summary_writer_class()  # a missing package fails here, before the run folder exists
     dev = resolve_device(device or cfg.train.device)
     data_set = load_data(cfg.data.spec, "train").to(dev)
     gan = build_gan(cfg, data_set.shape, data_set.num_classes, dev)
@@ -204,8 +203,6 @@ def train(
 def _loggers(run: RunFolder, tensorboard: bool, resume_step: int | None) -> tuple:
     if not tensorboard:
         return ()
-    from gankit.train.tensorboard import TensorBoardLogger  # optional dependency
-
     purge = resume_step + 1 if resume_step is not None else None  # the checkpoint's row stays
     return (TensorBoardLogger(run.path / "tensorboard", purge_step=purge),)
 
