@@ -19,8 +19,9 @@ function loadImage(img, path, params) {
   img.src = url;
 }
 
+// Seeds are integers 0…2^63−1 on the server; a JavaScript number is exact up to 2^53 − 1.
 function seedValue(input) {
-  const v = Math.max(0, Math.floor(Number(input.value) || 0));
+  const v = Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.floor(Number(input.value) || 0)));
   input.value = v;
   return v;
 }
@@ -118,7 +119,8 @@ function describe(info) {
   $("run-info").textContent = `recipe ${info.recipe || "(custom)"} · ${info.steps} steps · ` +
     `samples of shape ${info.shape.join("×")} · ${kind} · seeds: ${info.latent_dim} ` +
     `${info.latent} numbers · loss ${info.loss}`;
-  $("seed").max = $("seed-a").max = $("seed-b").max = String(info.limits.seed);
+  const top = String(Math.min(info.limits.seed, Number.MAX_SAFE_INTEGER));
+  $("seed").max = $("seed-a").max = $("seed-b").max = top;
 }
 
 async function start() {
