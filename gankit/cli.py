@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gankit.errors import GankitError
+from gankit.explain import TOPICS
 from gankit.train.loop import Interrupted
 
 HELP = "gankit: train, evaluate and explore GANs with PyTorch, from the book's first GAN onwards."
@@ -138,6 +139,42 @@ def serve_cmd(
     from gankit.explorer import serve
 
     serve(run_dir, host=host, port=port)
+
+
+@app.command("explain")
+def explain_cmd(
+    topic: str = typer.Argument(..., help=f"one of: {', '.join(TOPICS)}"),
+    out_dir: Path = typer.Option(
+        None, "--out", help="folder for the figures (default explain/TOPIC)"
+    ),
+    size: int = typer.Option(None, "--in", help="conv-size: input pixels along one axis"),
+    kernel: int = typer.Option(None, "--kernel", help="conv-size: kernel size"),
+    stride: int = typer.Option(None, "--stride", help="conv-size: stride (default 1)"),
+    padding: int = typer.Option(None, "--padding", help="conv-size: padding (default 0)"),
+    transposed: bool = typer.Option(False, "--transposed", help="conv-size: ConvTranspose"),
+    output_padding: int = typer.Option(None, "--output-padding", help="conv-size, transposed"),
+    recipe: str = typer.Option(None, "--recipe", help="conv-size: a recipe's layers and shapes"),
+    data: str = typer.Option(None, "--data", help="conv-size --recipe: another data spec"),
+) -> None:
+    """The book's demonstrations: a short explanation here, PNG figures in --out.
+
+    Chapters: autograd 1, cuda 4; appendices: ideal-loss A, probability B, conv-size C, convergence D.
+    """
+    from gankit.explain import explain
+
+    given = {
+        "size": size,
+        "kernel": kernel,
+        "stride": stride,
+        "padding": padding,
+        "transposed": transposed or None,
+        "output_padding": output_padding,
+        "recipe": recipe,
+        "data": data,
+    }
+    result = explain(topic, out_dir, out, **{k: v for k, v in given.items() if v is not None})
+    for path in result.figures:
+        out.print(f"wrote {path}")
 
 
 @data_app.command("show")

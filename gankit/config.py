@@ -120,7 +120,8 @@ def _parse_scalar(text: str, like: Any, key: str) -> Any:
             return float(text)
         if isinstance(like, tuple | list):
             parts = json.loads(text) if text.strip().startswith("[") else text.split(",")
-            return tuple(float(p) for p in parts)
+            kind = type(like[0]) if like else float
+            return tuple(kind(p) for p in parts)
         if isinstance(like, str):
             return text
         if like is None:  # an optional value: take JSON if it parses, else the text
@@ -205,7 +206,7 @@ def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
             if not isinstance(value, str)
             else (_parse_scalar(value, like, key) if like is not None else _parse_free(value))
         )
-        new_value = {**current, arg: parsed}
+        new_value = {**current, arg: list(parsed) if isinstance(parsed, tuple) else parsed}
     else:
         if len(parts) != 2:
             raise GankitError(f"--set {key}: unknown key; valid keys: {_section_keys()}")

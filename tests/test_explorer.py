@@ -19,6 +19,8 @@ pytest.importorskip("fastapi", reason="the explorer needs fastapi")
 httpx = pytest.importorskip("httpx")
 from gankit.explorer import create_app, running  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("single_thread")
+
 
 @pytest.fixture(scope="module")
 def plain(tiny_run):

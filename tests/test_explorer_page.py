@@ -16,6 +16,9 @@ from gankit.explorer import create_app, running
 pytest.importorskip("uvicorn", reason="the explorer needs uvicorn")
 
 
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
 @pytest.fixture(scope="module")
 def conditional_url(tiny_conditional_run):
     with running(create_app(tiny_conditional_run)) as url:

@@ -11,6 +11,8 @@ import gankit
 from gankit.cli import main
 from gankit.train.loop import Job, Schedule, fit
 
+pytestmark = pytest.mark.usefixtures("single_thread")
+
 
 class Recorder:
     def __init__(self):

@@ -11,6 +11,8 @@ import pytest
 from gankit.cli import main
 from gankit.report import write_report
 
+pytestmark = pytest.mark.usefixtures("single_thread")
+
 SECTIONS = ("summary", "config", "losses", "samples", "evaluation")
 EVAL = {"fid": 123.4, "kid": {"mean": 0.0125, "std": 0.002}, "label_accuracy": 0.91, "n": 1000}
 

