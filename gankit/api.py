@@ -20,6 +20,7 @@ from gankit.train.build import build_gan, build_generator_from
 from gankit.train.gan_job import make_gan_job, pattern_log, write_plots
 from gankit.train.latent import generate
 from gankit.train.loop import Schedule, fit
+from gankit.train.tensorboard import TensorBoardLogger, summary_writer_class
 
 
 class Run:
@@ -140,8 +141,11 @@ def train(
     set=None,
     resume=False,
     progress=True,
+    tensorboard=False,
 ) -> Run:
     """Train `recipe` into the run folder `out` (default runs/<recipe>-<time>) and return the Run.
+
+    `tensorboard=True` also logs losses, images/s and sample grids to RUN/tensorboard/.
 
     Example:
         >>> run = train("gan-1010", out="runs/p", steps=200, progress=False)  # doctest: +SKIP
@@ -167,6 +171,8 @@ def train(
         )
     if cfg.task != "gan":
         raise GankitError(f"recipe '{cfg.recipe}' is a {cfg.task} recipe, not a GAN")
+    if tensorboard:
+        summary_writer_class()  # a missing package fails here, before the run folder exists
     dev = resolve_device(device or cfg.train.device)
     data_set = load_data(cfg.data.spec, "train").to(dev)
     gan = build_gan(cfg, data_set.shape, data_set.num_classes, dev)
@@ -184,11 +190,21 @@ def train(
         _truncate_logs(run, int(state["step"]), data_set.shape)
     total = t.steps if t.steps > 0 else t.epochs * batches.steps_per_epoch
     sched = Schedule(total, t.log_every, t.sample_every, t.checkpoint_every, t.checkpoint_seconds)
+    loggers = _loggers(run, tensorboard, int(state["step"]) if state else None)
     try:
-        fit(job, run, sched, state, progress)
+        fit(job, run, sched, state, progress, loggers)
     finally:
         write_plots(run, gan, data_set.shape)
+        for logger in loggers:
+            logger.close()
     return Run(run.path, cfg, gan.G.eval(), data_set.shape, data_set.classes)
+
+
+def _loggers(run: RunFolder, tensorboard: bool, resume_step: int | None) -> tuple:
+    if not tensorboard:
+        return ()
+    purge = resume_step + 1 if resume_step is not None else None  # the checkpoint's row stays
+    return (TensorBoardLogger(run.path / "tensorboard", purge_step=purge),)
 
 
 def _truncate_logs(run: RunFolder, step: int, shape) -> None:

@@ -63,6 +63,9 @@ def train_cmd(
     overrides: list[str] = typer.Option(None, "--set", help="key=value, e.g. train.lr_g=2e-4"),
     resume: bool = typer.Option(False, "--resume", help="continue the run in --out"),
     quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+    tensorboard: bool = typer.Option(
+        False, "--tensorboard", help="also log to RUN/tensorboard (needs the tensorboard package)"
+    ),
 ) -> None:
     """Train a recipe; writes a run folder with metrics, checkpoints, samples and plots."""
     from gankit.api import train
@@ -79,6 +82,7 @@ def train_cmd(
         set=overrides or None,
         resume=resume,
         progress=not quiet,
+        tensorboard=tensorboard,
     )
     out.print(f"run folder: {run.path}")
     rows = run.metrics()
@@ -115,6 +119,26 @@ def sample_cmd(
     nrow = max(1, min(10, int(n**0.5 + 0.999)))
     save_grid(x, path, nrow=nrow, scale=2 if x.shape[-1] <= 32 else 1)
     out.print(f"wrote {path}")
+
+
+@app.command("report")
+def report_cmd(run_dir: Path = typer.Argument(..., help="a run folder")) -> None:
+    """Write RUN/report.html: config, loss curves, samples through training, evaluation."""
+    from gankit.report import write_report
+
+    out.print(f"wrote {write_report(run_dir)}")
+
+
+@app.command("serve")
+def serve_cmd(
+    run_dir: Path = typer.Argument(..., help="a run folder"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (loopback)"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+) -> None:
+    """A local web page to explore a trained generator: samples, seeds, labels, interpolation."""
+    from gankit.explorer import serve
+
+    serve(run_dir, host=host, port=port)
 
 
 @app.command("explain")

@@ -21,19 +21,42 @@ def _pyplot():
     return plt
 
 
+def grid_image(x: Tensor, nrow: int = 10, scale: int = 2) -> Tensor:
+    """Images (N, C, H, W) in [0, 1] as one grid (3, H', W'), enlarged `scale` times (nearest)."""
+    from torchvision.utils import make_grid
+
+    grid = make_grid(x.clamp(0, 1), nrow=nrow, padding=2, pad_value=0.5)  # (3, H', W')
+    if scale > 1:
+        grid = torch.nn.functional.interpolate(grid[None], scale_factor=scale, mode="nearest")[0]
+    return grid
+
+
 def save_grid(x: Tensor, path: Path, nrow: int = 10, scale: int = 2) -> None:
     """Save images (N, C, H, W) in [0, 1] as one PNG grid, enlarged `scale` times (nearest).
 
     Example:
         >>> save_grid(torch.rand(16, 1, 28, 28), Path("grid.png"), nrow=4)  # doctest: +SKIP
     """
-    from torchvision.utils import make_grid, save_image
+    from torchvision.utils import save_image
 
-    grid = make_grid(x.clamp(0, 1), nrow=nrow, padding=2, pad_value=0.5)  # (3, H', W')
-    if scale > 1:
-        grid = torch.nn.functional.interpolate(grid[None], scale_factor=scale, mode="nearest")[0]
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_image(grid, path)
+    save_image(grid_image(x, nrow, scale), path)
+
+
+def grid_png(x: Tensor, nrow: int = 10, scale: int = 2) -> bytes:
+    """The same grid as `save_grid`, as PNG bytes (for web pages and HTML reports).
+
+    Example:
+        >>> grid_png(torch.rand(4, 1, 28, 28), nrow=2)[:4]
+        b'\\x89PNG'
+    """
+    import io
+
+    from torchvision.utils import save_image
+
+    buf = io.BytesIO()
+    save_image(grid_image(x, nrow, scale), buf, format="png")
+    return buf.getvalue()
 
 
 def _smooth(values: list[float], window: int) -> list[float]:

@@ -48,18 +48,20 @@ def make_gan_job(
         idx = batches.indices(global_step)  # (B,)
         return gan_step(gan, data.batch(idx), data.labels(idx), noise)
 
-    def on_sample(global_step: int) -> None:
+    def on_sample(global_step: int) -> torch.Tensor | None:
+        """Writes the grid (or the 1010 values); returns the images for the loop's loggers."""
         if run is None:
-            return
+            return None
         if data.is_image:
             n, nrow, scale = grid_layout(data.shape)
             labels = grid_labels(n, gan.num_classes)
             x = generate(gan.G, gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)
             save_grid(x, run.samples_dir / f"step-{global_step:06d}.png", nrow, scale)
-        else:
-            v = generate(gan.G, gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
-            log = pattern_log(run, v.numel())
-            log.append({"step": global_step, **{f"v{i}": float(x) for i, x in enumerate(v)}})
+            return x  # (n, C, H, W)
+        v = generate(gan.G, gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
+        log = pattern_log(run, v.numel())
+        log.append({"step": global_step, **{f"v{i}": float(x) for i, x in enumerate(v)}})
+        return None
 
     def on_checkpoint(global_step: int) -> None:
         if run is not None:

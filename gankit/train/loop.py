@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 from torch import Tensor
@@ -42,16 +42,27 @@ class RNGState:
         self.generator.set_state(state["state"].cpu())
 
 
+class Logger(Protocol):
+    """Somewhere besides metrics.csv to send what the loop logs (e.g. TensorBoard)."""
+
+    def scalars(self, step: int, values: dict[str, float]) -> None: ...
+
+    def images(self, step: int, name: str, images: Tensor) -> None: ...
+
+
 @dataclass
 class Job:
-    """What the loop runs: `step(global_step)` returns detached stats named `stat_names`."""
+    """What the loop runs: `step(global_step)` returns detached stats named `stat_names`.
+
+    `on_sample` may return the samples it drew, (N, C, H, W) in [0, 1], for the loggers.
+    """
 
     step: Callable[[int], Tensor]
     stat_names: tuple[str, ...]
     stateful: dict[str, Any]  # name → object with state_dict()/load_state_dict()
     images_per_step: int
     steps_per_epoch: int
-    on_sample: Callable[[int], None] = lambda step: None
+    on_sample: Callable[[int], Tensor | None] = lambda step: None
     on_checkpoint: Callable[[int], None] = lambda step: None
     description: str = "train"
     meta: dict = field(default_factory=dict)  # extra plain data stored in checkpoints
@@ -120,8 +131,11 @@ def fit(
     sched: Schedule,
     state: dict | None = None,
     progress: bool = True,
+    loggers: tuple[Logger, ...] = (),
 ) -> int:
     """Run `job` from its checkpoint `state` (or step 0) to `sched.total_steps`; returns the step.
+
+    Each of `loggers` gets the stats and images/s of every metrics row, and the sample grids.
 
     Example:
         >>> fit(job, run, Schedule(total_steps=100), progress=False)  # doctest: +SKIP
@@ -152,22 +166,23 @@ def fit(
                 mean = (acc / count).cpu()
                 _check_finite(mean, job.stat_names, step)
                 seconds = elapsed0 + time.monotonic() - t0
+                scalars = dict(zip(job.stat_names, mean.tolist(), strict=True))
                 if run is not None:
-                    row = dict(zip(job.stat_names, mean.tolist(), strict=True))
-                    row.update(
-                        step=step,
-                        epoch=(step - 1) // job.steps_per_epoch + 1,
-                        images_seen=step * job.images_per_step,
-                        seconds=round(seconds, 3),
-                    )
-                    run.metrics.append(row)
+                    run.metrics.append(
+                        {**scalars, "step": step, "epoch": (step - 1) // job.steps_per_epoch + 1,
+                         "images_seen": step * job.images_per_step, "seconds": round(seconds, 3)}
+                    )  # fmt: skip
                 rate = (step - start) * job.images_per_step / max(time.monotonic() - t0, 1e-9)
+                for logger in loggers:
+                    logger.scalars(step, {**scalars, "images_per_s": rate})
                 bar.update(completed=step, info=_info(job, step, mean, rate))
                 if step % sched.log_every == 0:
                     acc.zero_()
                     count = 0
             if step % sample_every == 0 or step == total:
-                job.on_sample(step)
+                shown = job.on_sample(step)  # (N, C, H, W) or None
+                for logger in loggers if shown is not None else ():
+                    logger.images(step, "samples", shown)
             due = sched.checkpoint_every and step % sched.checkpoint_every == 0
             if due or time.monotonic() - last_ckpt > sched.checkpoint_seconds or step == total:
                 save(step)

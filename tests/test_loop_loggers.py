@@ -1,0 +1,97 @@
+"""The loop's logger hook (gankit.train.loop.fit(loggers=…)) and the TensorBoard logger on it."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import torch
+
+import gankit
+from gankit.cli import main
+from gankit.train.loop import Job, Schedule, fit
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+class Recorder:
+    def __init__(self):
+        self.scalar_calls, self.image_calls = [], []
+
+    def scalars(self, step, values):
+        self.scalar_calls.append((step, dict(values)))
+
+    def images(self, step, name, images):
+        self.image_calls.append((step, name, tuple(images.shape)))
+
+
+def counting_job() -> Job:
+    """A job whose stat is the step number, and whose sample hook 'draws' two 4×4 images."""
+    return Job(
+        step=lambda s: torch.tensor([float(s)]),
+        stat_names=("value",),
+        stateful={},
+        images_per_step=8,
+        steps_per_epoch=10,
+        on_sample=lambda s: torch.zeros(2, 1, 4, 4),
+    )
+
+
+def test_loggers_get_each_metrics_row_and_each_grid():
+    rec = Recorder()
+    fit(counting_job(), None, Schedule(20, log_every=5, sample_every=10), progress=False,
+        loggers=(rec,))  # fmt: skip
+    assert [s for s, _ in rec.scalar_calls] == [5, 10, 15, 20]
+    # the mean of the stats since the last row: steps 0–4 → 2.0, steps 15–19 → 17.0
+    assert [v["value"] for _, v in rec.scalar_calls] == [2.0, 7.0, 12.0, 17.0]
+    assert all(v["images_per_s"] > 0 for _, v in rec.scalar_calls)
+    assert rec.image_calls == [(10, "samples", (2, 1, 4, 4)), (20, "samples", (2, 1, 4, 4))]
+
+
+def test_a_sample_hook_that_draws_nothing_sends_no_images():
+    rec = Recorder()
+    job = counting_job()
+    job.on_sample = lambda s: None
+    fit(job, None, Schedule(10, log_every=5, sample_every=5), progress=False, loggers=(rec,))
+    assert rec.image_calls == [] and len(rec.scalar_calls) == 2
+
+
+def test_tensorboard_gets_losses_speed_and_grids_and_resumes(tmp_path, digits_csv):
+    pytest.importorskip("tensorboard", reason="tensorboard not installed")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from torch.utils.tensorboard import SummaryWriter
+
+    out, logs = tmp_path / "run", str(tmp_path / "run" / "tensorboard")
+    args = ["train", "gan-mnist", "--data", f"mnist:{digits_csv}", "--out", str(out), "--steps",
+            "10", "--batch-size", "16", "--set", "train.log_every=5", "--set",
+            "train.sample_every=5", "--quiet", "--tensorboard"]  # fmt: skip
+    assert main(args) == 0
+    run = gankit.load_run(out)
+    events = EventAccumulator(logs, size_guidance={"images": 0})
+    events.Reload()
+    for tag in ("train/d_loss", "train/g_loss", "train/d_real", "train/d_fake"):
+        assert [e.step for e in events.Scalars(tag)] == [5, 10], tag
+    assert [e.step for e in events.Scalars("speed/images_per_s")] == [5, 10]
+    logged = [e.value for e in events.Scalars("train/d_loss")]
+    assert logged == pytest.approx([r["d_loss"] for r in run.metrics()], rel=1e-4)  # as the CSV
+    assert [e.step for e in events.Images("samples")] == [5, 10]
+    assert events.Images("samples")[0].width > 28 * 9  # the whole 10×10 grid
+
+    # resume: what a run killed at step 12 logged after its checkpoint (step 10) disappears
+    with SummaryWriter(logs) as stale:
+        stale.add_scalar("train/d_loss", 99.0, 12)
+    resume = ["train", "gan-mnist", "--out", str(out), "--steps", "15", "--resume", "--quiet",
+              "--tensorboard"]  # fmt: skip
+    assert main(resume) == 0
+    events = EventAccumulator(logs)
+    events.Reload()
+    assert [e.step for e in events.Scalars("train/d_loss")] == [5, 10, 15]
+    assert 99.0 not in [e.value for e in events.Scalars("train/d_loss")]
+
+
+def test_missing_tensorboard_is_a_clear_error_before_any_run_folder(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", None)  # import fails
+    out = tmp_path / "run"
+    assert main(["train", "gan-1010", "--out", str(out), "--steps", "2", "--tensorboard"]) == 2
+    assert "pip install 'gankit[tensorboard]'" in capsys.readouterr().err
+    assert not out.exists()
