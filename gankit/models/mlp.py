@@ -17,7 +17,6 @@ from gankit.errors import GankitError
 from gankit.models.layers import activation, with_labels
 from gankit.models.registry import register_discriminator, register_generator
 
-
 _NORMS = {"layer": nn.LayerNorm, "batch": nn.BatchNorm1d}
 
 
