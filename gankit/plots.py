@@ -103,7 +103,7 @@ def plot_pattern(rows: list[dict], path: Path) -> None:
     plt = _pyplot()
     values = torch.tensor([[r[f"v{i}"] for i in range(4)] for r in rows]).T  # (4, T)
     fig, ax = plt.subplots(figsize=(max(4, len(rows) * 0.45), 2.6))
-    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    image = ax.imshow(values.numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.set_yticks(range(4), [f"value {i + 1}" for i in range(4)])
     steps = [int(r["step"]) for r in rows]
     ticks = list(range(0, len(steps), max(1, len(steps) // 10)))
