@@ -66,6 +66,7 @@ def train_cmd(
 ) -> None:
     """Train a recipe; writes a run folder with metrics, checkpoints, samples and plots."""
     from gankit.api import train
+    from gankit.train.distributed import from_env
 
     run = train(
         recipe,
@@ -80,6 +81,8 @@ def train_cmd(
         resume=resume,
         progress=not quiet,
     )
+    if not from_env().main:
+        return  # under torchrun, rank 0 alone reports
     out.print(f"run folder: {run.path}")
     rows = run.metrics()
     if rows:
