@@ -229,8 +229,9 @@ class RunFolder:
 
 
 def _holds_files(path: Path) -> bool:
-    """A folder holding only empty folders (a run killed while creating its own) counts as empty."""
-    return any(not p.is_dir() for p in path.rglob("*"))
+    """A folder holding only empty folders and *.tmp leftovers (a run killed while creating its
+    own) counts as empty."""
+    return any(not p.is_dir() and p.suffix != ".tmp" for p in path.rglob("*"))
 
 
 def load_checkpoint_file(path: Path, device="cpu") -> dict:

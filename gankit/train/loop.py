@@ -135,6 +135,19 @@ def _finite_state(obj) -> bool:
     return True
 
 
+def _guarded_step(job: Job, step: int) -> Tensor:
+    """job.step; a failure on non-finite weights (e.g. BCE refusing NaN inputs) is divergence."""
+    try:
+        return job.step(step).detach().float()
+    except RuntimeError as e:
+        if _finite_state({k: v.state_dict() for k, v in job.stateful.items()}):
+            raise
+        first = str(e).strip().splitlines()[0][:120]
+        raise GankitError(
+            f"training diverged at step {step + 1}: weights not finite ({first}); {DIVERGED_HINT}"
+        ) from None
+
+
 def _agree(job: Job, mean: Tensor, stop: bool) -> tuple[Tensor, bool]:
     """(mean stats, stop) agreed over processes: one all-reduce per log step."""
     if job.sync is None:
@@ -177,7 +190,7 @@ def fit(
 
     with _stop_on_signals() as flag, progress_bar(total, job.description, progress, step) as bar:
         while step < total:
-            stats = job.step(step).detach().float()  # stays on the device: no sync per step
+            stats = _guarded_step(job, step)  # stays on the device: no sync per step
             if acc.device != stats.device:
                 acc = acc.to(stats.device)
             acc += stats
