@@ -14,6 +14,7 @@ import errno
 import json
 import os
 import pickle
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -234,20 +235,26 @@ def _holds_files(path: Path) -> bool:
     return any(not p.is_dir() and p.suffix != ".tmp" for p in path.rglob("*"))
 
 
+def _first_line(e: Exception) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0][:160] if lines else type(e).__name__
+
+
 def load_checkpoint_file(path: Path, device="cpu") -> dict:
     """Load a checkpoint with `weights_only=True`: tensors and plain data, never arbitrary objects."""
+    if not zipfile.is_zipfile(path):  # torch.save writes a zip archive (since torch 1.6)
+        raise GankitError(
+            f"{path}: not a readable checkpoint (not the zip archive torch.save writes)"
+        )
     try:
         state = torch.load(path, map_location=device, weights_only=True)
     except pickle.UnpicklingError as e:
-        first = str(e).strip().splitlines()[0][:160]
         raise GankitError(
             f"{path}: refused: the checkpoint holds objects that only arbitrary unpickling could "
-            f"load ({first})"
+            f"load ({_first_line(e)})"
         ) from None
-    except (RuntimeError, EOFError, OSError, ValueError) as e:
-        raise GankitError(
-            f"{path}: not a readable checkpoint ({str(e).splitlines()[0][:160]})"
-        ) from None
+    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile) as e:
+        raise GankitError(f"{path}: not a readable checkpoint ({_first_line(e)})") from None
     if not isinstance(state, dict):
         raise GankitError(f"{path}: not a gankit checkpoint (holds a {type(state).__name__})")
     return state
