@@ -197,7 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except Interrupted as e:
-        print(f"{e}; continue with: gankit train … --out {e.path} --resume", file=sys.stderr)
+        from gankit.train.distributed import from_env
+
+        if from_env().main:  # under torchrun, rank 0 holds the run folder and reports
+            print(f"{e}; continue with: gankit train … --out {e.path} --resume", file=sys.stderr)
         return 130
     except _ABORTS:
         print("error: interrupted", file=sys.stderr)

@@ -94,3 +94,20 @@ def test_each_rank_draws_its_own_noise_and_a_plain_run_is_untouched():
     module = torch.nn.Linear(2, 2)
     assert distributed.wrap(module, torch.device("cpu"), Dist()) is module
     assert distributed.unwrap(module) is module
+
+
+@pytest.mark.slow
+def test_resume_under_ddp_continues_the_same_training(tmp_path, monkeypatch):
+    args = ["train", "gan-mnist", "--quiet", "--device", "cpu", "--out", str(tmp_path / "ddp")]
+    sets = [x for s in TINY for x in ("--set", s)]
+    first = torchrun(2, *args, "--steps", "10", "--batch-size", "8", *sets)
+    assert first.returncode == 0, first.stderr[-3000:]
+    second = torchrun(2, *args, "--steps", "20", "--resume")
+    assert second.returncode == 0, second.stderr[-3000:]
+    steps = [int(r["step"]) for r in gankit.load_run(tmp_path / "ddp").metrics()]
+    assert steps == [5, 10, 15, 20]
+
+    match_ranks_noise(monkeypatch, world=2)
+    one = {"steps": 20, "batch_size": 16, "device": "cpu", "set": TINY, "progress": False}
+    gankit.train("gan-mnist", out=tmp_path / "one", **one)
+    assert _max_diff(_weights(tmp_path / "ddp"), _weights(tmp_path / "one")) < 1e-4

@@ -167,3 +167,10 @@ def test_a_run_killed_before_its_first_checkpoint_resumes_from_step_0(tmp_path):
         "5",
         "10",
     ]
+
+
+@pytest.mark.slow
+def test_twenty_sigkills_at_random_moments(tmp_path):
+    kr = _benchmark("kill_resume")
+    rounds = kr.kill_and_resume(tmp_path / "run", kills=20, seed=2, fork=True, window=(0.1, 1.5))
+    assert len(rounds) == 20
