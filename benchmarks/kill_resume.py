@@ -1,6 +1,7 @@
 """Kill a training run with SIGKILL at random moments, resume it each time, check metrics.csv.
 
     PYTHONPATH=. python benchmarks/kill_resume.py [--kills 20] [--seed 0] [--out DIR] [--fork]
+        [--window LO HI]
 
 Each round starts `gankit train` (fresh while the folder holds no run yet, else `--resume`),
 waits a random time and kills it with SIGKILL: during start-up, training, a checkpoint write, a
@@ -150,10 +151,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--fork", action="store_true")
+    ap.add_argument(
+        "--window", type=float, nargs=2, default=None, metavar=("LO", "HI"),
+        help="kill after LO–HI seconds (default 0.05–2 forked, 0.5–8 fresh; "
+        "widen it where start-up is slow, so kills land in training too)",
+    )  # fmt: skip
     a = ap.parse_args()
     torch.set_num_threads(1)
     out = a.out or Path(tempfile.mkdtemp(prefix="gankit-kill-")) / "run"
-    window = (0.05, 2.0) if a.fork else (0.5, 8.0)
+    window = a.window or ((0.05, 2.0) if a.fork else (0.5, 8.0))
     rounds = kill_and_resume(out, a.kills, a.seed, a.fork, window)
     for i, r in enumerate(rounds, 1):
         print(f"kill {i:2d} after {r['after_s']:5.2f} s: last checkpoint at step {r['checkpoint']}")

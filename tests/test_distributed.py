@@ -15,6 +15,7 @@ import gankit
 from gankit.errors import GankitError
 from gankit.train import distributed, gan, gan_job
 from gankit.train.distributed import Dist, from_env, noise_seed
+from gankit.train.loop import Interrupted, Job, Schedule, fit
 
 ROOT = Path(__file__).resolve().parents[1]
 # no batch-coupled layer: LayerNorm normalises each sample alone; BatchNorm would couple them
@@ -76,6 +77,19 @@ def test_two_processes_at_batch_b_equal_one_at_batch_2b(tmp_path, monkeypatch):
     ddp = _weights(tmp_path / "ddp")
     assert _max_diff(ddp, _weights(tmp_path / "one")) < 1e-4
     assert _max_diff(ddp, _weights(tmp_path / "plain")) > 1e-3  # the comparison can fail
+    # rank 0 logs the losses averaged over both processes: those of the whole batch of 16
+    for a, b in zip(rows, gankit.load_run(tmp_path / "one").metrics(), strict=True):
+        assert abs(a["d_loss"] - b["d_loss"]) < 1e-4 and abs(a["g_loss"] - b["g_loss"]) < 1e-4
+
+
+def test_processes_stop_together_where_they_agree_at_a_log_step():
+    def other_rank_stopped(x):  # as if the mean over ranks saw another rank's stop flag
+        return x + torch.cat([torch.zeros(len(x) - 1), torch.ones(1)])
+
+    job = Job(lambda step: torch.zeros(2), ("a", "b"), {}, 1, 100, sync=other_rank_stopped)
+    with pytest.raises(Interrupted) as stopped:
+        fit(job, None, Schedule(total_steps=1000, log_every=7), progress=False)
+    assert stopped.value.step == 7  # not at step 1: only log steps are agreed on
 
 
 def test_rank_and_world_come_from_torchrun_variables():
