@@ -57,7 +57,7 @@ def train_cmd(
     out_dir: Path = typer.Option(None, "--out", help="run folder (default runs/<recipe>-<time>)"),
     epochs: int = typer.Option(None, "--epochs", min=1),
     steps: int = typer.Option(None, "--steps", min=1, help="optimiser steps instead of epochs"),
-    batch_size: int = typer.Option(None, "--batch-size", min=1),
+    batch_size: int = typer.Option(None, "--batch-size", min=1, help="per process (torchrun)"),
     device: str = typer.Option(None, "--device", help="auto | cpu | cuda"),
     seed: int = typer.Option(None, "--seed"),
     overrides: list[str] = typer.Option(None, "--set", help="key=value, e.g. train.lr_g=2e-4"),

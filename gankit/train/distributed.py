@@ -44,6 +44,11 @@ class Dist:
         return self.world > 1
 
 
+def _joined() -> bool:
+    """In a process group (torch builds without distributed support have none)."""
+    return dist.is_available() and dist.is_initialized()
+
+
 def from_env(env=os.environ) -> Dist:
     """The place torchrun gives this process; a plain `gankit train` is rank 0 of 1.
 
@@ -77,7 +82,7 @@ def init(device: torch.device, place: Dist, timeout_s: float = 600.0) -> torch.d
             )
         device = torch.device("cuda", place.local_rank)
         torch.cuda.set_device(device)
-    if place.active and not dist.is_initialized():
+    if place.active and not _joined():
         backend = "nccl" if device.type == "cuda" else "gloo"
         dist.init_process_group(backend, timeout=timedelta(seconds=timeout_s))
     return device
@@ -92,12 +97,12 @@ def session(device: torch.device, place: Dist) -> Iterator[torch.device]:
         ...     device
         device(type='cpu')
     """
-    joined = place.active and not dist.is_initialized()
+    joined = place.active and not _joined()
     device = init(device, place)
     try:
         yield device
     finally:
-        if joined and dist.is_initialized():
+        if joined and _joined():
             dist.destroy_process_group()
 
 
@@ -127,7 +132,7 @@ def noise_seed(seed: int, rank: int, step: int) -> int:
 
 def mean_over_ranks(x: Tensor) -> Tensor:
     """The average of `x` over all processes (one all-reduce); `x` itself with one process."""
-    if not dist.is_initialized():
+    if not _joined():
         return x
     y = x.clone()
     dist.all_reduce(y)
@@ -136,7 +141,7 @@ def mean_over_ranks(x: Tensor) -> Tensor:
 
 def agree(error: str | None) -> None:
     """Raise on every rank if rank 0 failed to set up (e.g. a bad --out), so no rank waits forever."""
-    if not dist.is_initialized():
+    if not _joined():
         if error:
             raise GankitError(error)
         return
