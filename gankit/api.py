@@ -15,7 +15,8 @@ from gankit.device import resolve_device
 from gankit.errors import GankitError
 from gankit.models import model_args
 from gankit.recipes import get_recipe
-from gankit.runs import CsvLog, RunFolder
+from gankit.runs import CsvLog, RunFolder, disk_errors
+from gankit.train import distributed
 from gankit.train.build import build_gan, build_generator_from
 from gankit.train.gan_job import make_gan_job, pattern_log, write_plots
 from gankit.train.latent import generate
@@ -146,6 +147,8 @@ def train(
     """Train `recipe` into the run folder `out` (default runs/<recipe>-<time>) and return the Run.
 
     `tensorboard=True` also logs losses, images/s and sample grids to RUN/tensorboard/.
+    Started by torchrun, each process trains its shard and rank 0 writes the run folder (see
+    gankit.train.distributed); `batch_size` is then per process.
 
     Example:
         >>> run = train("gan-1010", out="runs/p", steps=200, progress=False)  # doctest: +SKIP
@@ -173,35 +176,62 @@ def train(
         raise GankitError(f"recipe '{cfg.recipe}' is a {cfg.task} recipe, not a GAN")
     if tensorboard:
         summary_writer_class()  # a missing package fails here, before the run folder exists
-    dev = resolve_device(device or cfg.train.device)
+    place = distributed.from_env()
+    out = Path(out) if out else Path("runs") / f"{cfg.recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
+    with distributed.session(resolve_device(device or cfg.train.device), place) as dev:
+        return _train_gan(cfg, dev, place, out, resume, progress, tensorboard)
+
+
+def _train_gan(
+    cfg: Config, dev, place: distributed.Dist, out: Path, resume, progress, tensorboard
+) -> Run:
+    """Data, models and run folder for `cfg` on this process, then the shared loop."""
     data_set = load_data(cfg.data.spec, "train").to(dev)
     gan = build_gan(cfg, data_set.shape, data_set.num_classes, dev)
-    out = Path(out) if out else Path("runs") / f"{cfg.recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
     info = {"data_shape": list(data_set.shape), "classes": list(data_set.classes or [])}
-    run = RunFolder.create(out, cfg, str(dev), resume, info)
+    run = _open_run(out, cfg, dev, resume, info, place)  # None on ranks other than 0
     t = cfg.train
-    batches = Batches(len(data_set), t.batch_size, t.seed)
-    noise = torch.Generator(dev).manual_seed(t.seed + 1)
-    job = make_gan_job(gan, data_set, batches, noise, run, cfg)
+    batches = Batches(len(data_set), t.batch_size, t.seed, place.rank, place.world)
     state = None
-    if resume:
-        state = run.load_checkpoint(dev)
-        run.write_config(cfg, str(dev), info)  # a longer run: record the new length
-        _truncate_logs(run, int(state["step"]), data_set.shape)
+    if resume and RunFolder(out).has_checkpoint:  # none yet: killed early, start from step 0
+        state = RunFolder(out).load_checkpoint(dev)
+    if run is not None and resume:
+        with disk_errors(run.path):
+            run.write_config(cfg, str(dev), info)  # a longer run: record the new length
+            _truncate_logs(run, int(state["step"]) if state else 0, data_set.shape)
+    gan.G, gan.D = distributed.wrap(gan.G, dev, place), distributed.wrap(gan.D, dev, place)
+    noise = torch.Generator(dev)  # seeded per rank and step by the job
+    job = make_gan_job(gan, data_set, batches, noise, run, cfg)
     total = t.steps if t.steps > 0 else t.epochs * batches.steps_per_epoch
     sched = Schedule(total, t.log_every, t.sample_every, t.checkpoint_every, t.checkpoint_seconds)
     loggers = _loggers(run, tensorboard, int(state["step"]) if state else None)
     try:
-        fit(job, run, sched, state, progress, loggers)
+        with disk_errors(out):
+            fit(job, run, sched, state, progress and place.main, loggers)
     finally:
-        write_plots(run, gan, data_set.shape)
         for logger in loggers:
             logger.close()
-    return Run(run.path, cfg, gan.G.eval(), data_set.shape, data_set.classes)
+        if run is not None:
+            with disk_errors(run.path):
+                write_plots(run, gan, data_set.shape)
+    G = distributed.unwrap(gan.G).eval()
+    return Run(out, cfg, G, data_set.shape, data_set.classes)
 
 
-def _loggers(run: RunFolder, tensorboard: bool, resume_step: int | None) -> tuple:
-    if not tensorboard:
+def _open_run(out: Path, cfg: Config, dev, resume, info, place) -> RunFolder | None:
+    """Rank 0 creates (or reopens) the run folder; every rank fails together if it cannot."""
+    run, error = None, None
+    if place.main:
+        try:
+            run = RunFolder.create(out, cfg, str(dev), resume, info)
+        except GankitError as e:
+            error = str(e)
+    distributed.agree(error)
+    return run
+
+
+def _loggers(run: RunFolder | None, tensorboard: bool, resume_step: int | None) -> tuple:
+    if not tensorboard or run is None:  # only the process that writes the run folder logs
         return ()
     purge = resume_step + 1 if resume_step is not None else None  # the checkpoint's row stays
     return (TensorBoardLogger(run.path / "tensorboard", purge_step=purge),)

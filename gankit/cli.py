@@ -57,7 +57,7 @@ def train_cmd(
     out_dir: Path = typer.Option(None, "--out", help="run folder (default runs/<recipe>-<time>)"),
     epochs: int = typer.Option(None, "--epochs", min=1),
     steps: int = typer.Option(None, "--steps", min=1, help="optimiser steps instead of epochs"),
-    batch_size: int = typer.Option(None, "--batch-size", min=1),
+    batch_size: int = typer.Option(None, "--batch-size", min=1, help="per process (torchrun)"),
     device: str = typer.Option(None, "--device", help="auto | cpu | cuda"),
     seed: int = typer.Option(None, "--seed"),
     overrides: list[str] = typer.Option(None, "--set", help="key=value, e.g. train.lr_g=2e-4"),
@@ -69,6 +69,7 @@ def train_cmd(
 ) -> None:
     """Train a recipe; writes a run folder with metrics, checkpoints, samples and plots."""
     from gankit.api import train
+    from gankit.train.distributed import from_env
 
     run = train(
         recipe,
@@ -84,6 +85,8 @@ def train_cmd(
         progress=not quiet,
         tensorboard=tensorboard,
     )
+    if not from_env().main:
+        return  # under torchrun, rank 0 alone reports
     out.print(f"run folder: {run.path}")
     rows = run.metrics()
     if rows:
@@ -218,7 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except Interrupted as e:
-        print(f"{e}; continue with: gankit train … --out {e.path} --resume", file=sys.stderr)
+        from gankit.train.distributed import from_env
+
+        if from_env().main:  # under torchrun, rank 0 holds the run folder and reports
+            print(f"{e}; continue with: gankit train … --out {e.path} --resume", file=sys.stderr)
         return 130
     except _ABORTS:
         print("error: interrupted", file=sys.stderr)

@@ -10,9 +10,13 @@ RUN/samples/step-XXXXXX.png, RUN/plots/losses.png
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import pickle
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -23,6 +27,31 @@ from gankit.config import Config, from_dict, to_dict
 from gankit.errors import GankitError
 
 METRIC_COLUMNS = ("step", "epoch", "images_seen", "d_loss", "g_loss", "d_real", "d_fake", "seconds")
+
+
+_DISK_HINTS = {
+    errno.ENOSPC: "the disk is full; free space or choose another --out",
+    errno.EDQUOT: "the disk quota is used up; free space or choose another --out",
+    errno.EROFS: "the file system is read-only; choose another --out",
+    errno.EACCES: "no permission to write there; choose another --out",
+    errno.EPERM: "no permission to write there; choose another --out",
+}
+
+
+def disk_error(e: OSError, path: Path, what: str = "cannot write") -> GankitError:
+    """One line for a failed write: the file, the system's reason and what to do about it."""
+    hint = _DISK_HINTS.get(e.errno)
+    name = e.filename or path
+    return GankitError(f"{name}: {what} ({e.strerror or e})" + (f"; {hint}" if hint else ""))
+
+
+@contextmanager
+def disk_errors(path: Path) -> Iterator[None]:
+    """Turn an OSError while writing into the run folder `path` into a one-line GankitError."""
+    try:
+        yield
+    except OSError as e:
+        raise disk_error(e, path) from None
 
 
 def _fsync_replace(tmp: Path, final: Path) -> None:
@@ -68,8 +97,9 @@ class CsvLog:
             return
         with self.path.open(newline="") as f:
             lines = list(csv.reader(f))
-        header, body = lines[:1], [r for r in lines[1:] if _complete(r, self.columns, step)]
-        text = "".join(",".join(r) + "\n" for r in header + body)
+        # the header too may be torn by a hard kill during the first write: write it afresh
+        body = [r for r in lines[1:] if _complete(r, self.columns, step)]
+        text = "".join(",".join(r) + "\n" for r in [list(self.columns), *body])
         atomic_write_bytes(self.path, text.encode())
 
 
@@ -123,7 +153,7 @@ class RunFolder:
             return cls(path)
         if path.exists() and not path.is_dir():
             raise GankitError(f"{path}: exists and is not a folder")
-        if path.exists() and any(path.iterdir()):
+        if path.exists() and _holds_files(path):
             if cls.is_run(path):
                 raise GankitError(f"{path}: already holds a run; pass --resume or choose --out")
             raise GankitError(f"{path}: exists, is not empty and is not a gankit run")
@@ -131,9 +161,10 @@ class RunFolder:
             for sub in ("checkpoints", "samples", "plots"):
                 (path / sub).mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise GankitError(f"{path}: cannot create the run folder ({e.strerror})") from None
+            raise disk_error(e, path, "cannot create the run folder") from None
         rf = cls(path)
-        rf.write_config(cfg, device, info or {})
+        with disk_errors(path):
+            rf.write_config(cfg, device, info or {})
         return rf
 
     def write_config(self, cfg: Config, device: str, info: dict) -> None:
@@ -176,9 +207,11 @@ class RunFolder:
             os.replace(tmp, self.checkpoint_path)
         except OSError as e:
             tmp.unlink(missing_ok=True)
-            raise GankitError(
-                f"{self.checkpoint_path}: cannot write checkpoint ({e.strerror})"
-            ) from None
+            raise disk_error(e, self.checkpoint_path, "cannot write checkpoint") from None
+
+    @property
+    def has_checkpoint(self) -> bool:
+        return self.checkpoint_path.exists() or self.previous_path.exists()
 
     def load_checkpoint(self, device="cpu") -> dict:
         for path in (self.checkpoint_path, self.previous_path):
@@ -196,17 +229,32 @@ class RunFolder:
         _fsync_replace(tmp, self.generator_path)
 
 
+def _holds_files(path: Path) -> bool:
+    """A folder holding only empty folders and *.tmp leftovers (a run killed while creating its
+    own) counts as empty."""
+    return any(not p.is_dir() and p.suffix != ".tmp" for p in path.rglob("*"))
+
+
+def _first_line(e: Exception) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0][:160] if lines else type(e).__name__
+
+
 def load_checkpoint_file(path: Path, device="cpu") -> dict:
     """Load a checkpoint with `weights_only=True`: tensors and plain data, never arbitrary objects."""
+    if not zipfile.is_zipfile(path):  # torch.save writes a zip archive (since torch 1.6)
+        raise GankitError(
+            f"{path}: not a readable checkpoint (not the zip archive torch.save writes)"
+        )
     try:
-        return torch.load(path, map_location=device, weights_only=True)
+        state = torch.load(path, map_location=device, weights_only=True)
     except pickle.UnpicklingError as e:
-        first = str(e).strip().splitlines()[0][:160]
         raise GankitError(
             f"{path}: refused: the checkpoint holds objects that only arbitrary unpickling could "
-            f"load ({first})"
+            f"load ({_first_line(e)})"
         ) from None
-    except (RuntimeError, EOFError, OSError, ValueError) as e:
-        raise GankitError(
-            f"{path}: not a readable checkpoint ({str(e).splitlines()[0][:160]})"
-        ) from None
+    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile) as e:
+        raise GankitError(f"{path}: not a readable checkpoint ({_first_line(e)})") from None
+    if not isinstance(state, dict):
+        raise GankitError(f"{path}: not a gankit checkpoint (holds a {type(state).__name__})")
+    return state

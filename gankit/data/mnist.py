@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +73,13 @@ def read_mnist_csv(path: Path, name: str = "mnist") -> Dataset:
     if not path.is_file():
         raise GankitError(f"{path}: file not found")
     try:
-        table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
+        with warnings.catch_warnings():  # an empty file: our one-line error below, not numpy's
+            warnings.simplefilter("ignore", UserWarning)
+            table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
+    except UnicodeDecodeError:  # an image, a zip, an HDF5 file… given as mnist:FILE
+        raise GankitError(
+            f"{path}: not a text file; expected the book's CSV (label, 784 pixels per line)"
+        ) from None
     except ValueError:
         _raise_first_bad_row(path)
         raise  # unreachable: the scan above always finds the row numpy refused
@@ -110,14 +117,15 @@ def _raise_first_bad_row(path: Path) -> None:
 
 def _check_ranges(path: Path, table: np.ndarray) -> None:
     labels, pixels = table[:, 0], table[:, 1:]
-    bad = np.flatnonzero((labels < 0) | (labels > 9) | (labels != np.round(labels)))
+    bad = np.flatnonzero(~((labels >= 0) & (labels <= 9)) | (labels != np.round(labels)))
     if bad.size:
         row = int(bad[0])
         raise GankitError(f"{path} row {row + 1}: label {labels[row]:g} is outside 0–9")
-    bad = np.flatnonzero(((pixels < 0) | (pixels > 255)).any(axis=1))
+    outside = ~((pixels >= 0) & (pixels <= 255))  # NaN is outside too
+    bad = np.flatnonzero(outside.any(axis=1))
     if bad.size:
         row = int(bad[0])
-        value = pixels[row][(pixels[row] < 0) | (pixels[row] > 255)][0]
+        value = pixels[row][outside[row]][0]
         raise GankitError(f"{path} row {row + 1}: pixel value {value:g} is outside 0–255")
 
 
@@ -181,6 +189,11 @@ def read_idx_dir(directory: Path, split: str, name: str, classes: tuple[str, ...
         raise GankitError(f"{directory}: expected 28×28 images, found shape {images.shape}")
     if len(images) != len(labels):
         raise GankitError(f"{directory}: {len(images)} images but {len(labels)} labels")
+    if labels.size and labels.max() >= len(classes):
+        raise GankitError(
+            f"{directory}: label {labels.max()} is outside 0–{len(classes) - 1} "
+            f"({prefix}-labels-idx1-ubyte)"
+        )
     x = torch.from_numpy(images.copy()).unsqueeze(1)  # (N, 1, 28, 28)
     y = torch.from_numpy(labels.astype(np.int64))
     return Dataset(name, x, y, classes, f"IDX files in {directory}, {split} split")

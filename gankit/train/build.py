@@ -10,6 +10,7 @@ from gankit.errors import GankitError
 from gankit.losses import get_loss
 from gankit.models import build_discriminator, build_generator
 from gankit.train.gan import GAN
+from gankit.train.latent import KINDS
 
 
 def build_generator_from(cfg: Config, shape: tuple[int, ...], num_classes: int) -> nn.Module:
@@ -46,6 +47,8 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
     Example:
         >>> gan = build_gan(get_recipe("gan-mnist").config, (1, 28, 28), 10, "cpu")  # doctest: +SKIP
     """
+    if cfg.model.latent not in KINDS:  # checked here, before a run folder or a progress bar
+        raise GankitError(f"model.latent '{cfg.model.latent}': expected one of {', '.join(KINDS)}")
     if cfg.model.conditional and num_classes == 0:
         raise GankitError(f"data '{cfg.data.spec}' has no labels; a conditional model needs them")
     torch.manual_seed(cfg.train.seed)

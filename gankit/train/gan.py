@@ -17,6 +17,7 @@ import torch
 from torch import Tensor, nn
 
 from gankit.losses import GANLoss
+from gankit.train.distributed import unwrap
 from gankit.train.latent import sample_latent
 
 
@@ -82,13 +83,17 @@ def d_step(gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator
 def g_step(gan: GAN, n: int, noise: torch.Generator, device) -> Tensor:
     """Step 3. Returns the detached G loss."""
     z, fake_labels = _seeds(gan, n, noise, device)
-    gan.D.requires_grad_(False)  # D's weight gradients are not needed here: skip computing them
+    # D's weight gradients are not needed here: skip computing them. Under DDP the pass goes
+    # through the plain D, not its wrapper: the wrapper would wait for gradients of weights that
+    # get none and refuse its next step; G's wrapper alone averages G's gradients over processes.
+    D = unwrap(gan.D)
+    D.requires_grad_(False)
     try:
-        out = gan.D(gan.augment(gan.G(z, fake_labels)), fake_labels)
+        out = D(gan.augment(gan.G(z, fake_labels)), fake_labels)
         loss = gan.loss.g(out)
         _update(gan.opt_g, loss)
     finally:
-        gan.D.requires_grad_(True)
+        D.requires_grad_(True)
     for hook in gan.after_g_step:
         hook()
     return loss.detach()

@@ -12,9 +12,10 @@ from gankit.config import Config
 from gankit.data import Batches, Dataset
 from gankit.plots import plot_losses, plot_pattern, save_grid
 from gankit.runs import CsvLog, RunFolder
+from gankit.train.distributed import mean_over_ranks, noise_seed, unwrap
 from gankit.train.gan import GAN, gan_step
 from gankit.train.latent import generate
-from gankit.train.loop import Job, RNGState
+from gankit.train.loop import Job
 
 GAN_STATS = ("d_loss", "g_loss", "d_real", "d_fake")
 SAMPLE_SEED = 1234  # the fixed seed of every sample grid, so grids through training compare
@@ -42,10 +43,16 @@ def make_gan_job(
     run: RunFolder | None,
     cfg: Config,
 ) -> Job:
-    """A `Job` that trains `gan` on `data` and writes samples into `run`."""
+    """A `Job` that trains `gan` on `data` and writes samples into `run` (None: not rank 0).
+
+    `gan.G`/`gan.D` may be DDP wrappers; `batches` holds this process's rank and the world size.
+    """
+
+    G = unwrap(gan.G)  # samples and the generator file use the plain module
 
     def step(global_step: int) -> torch.Tensor:
-        idx = batches.indices(global_step)  # (B,)
+        idx = batches.indices(global_step)  # (B,) this process's shard
+        noise.manual_seed(noise_seed(cfg.train.seed, batches.rank, global_step))
         return gan_step(gan, data.batch(idx), data.labels(idx), noise)
 
     def on_sample(global_step: int) -> torch.Tensor | None:
@@ -55,21 +62,20 @@ def make_gan_job(
         if data.is_image:
             n, nrow, scale = grid_layout(data.shape)
             labels = grid_labels(n, gan.num_classes)
-            x = generate(gan.G, gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)
+            x = generate(G, gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)
             save_grid(x, run.samples_dir / f"step-{global_step:06d}.png", nrow, scale)
             return x  # (n, C, H, W)
-        v = generate(gan.G, gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
+        v = generate(G, gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
         log = pattern_log(run, v.numel())
         log.append({"step": global_step, **{f"v{i}": float(x) for i, x in enumerate(v)}})
         return None
 
     def on_checkpoint(global_step: int) -> None:
         if run is not None:
-            run.save_generator(gan.G, cfg)
+            run.save_generator(G, cfg)
 
-    stateful = {
-        "G": gan.G, "D": gan.D, "opt_g": gan.opt_g, "opt_d": gan.opt_d, "noise": RNGState(noise),
-    }  # fmt: skip
+    # no RNG state: G's seeds are a function of (seed, rank, step), see noise_seed
+    stateful = {"G": G, "D": unwrap(gan.D), "opt_g": gan.opt_g, "opt_d": gan.opt_d}
     return Job(
         step=step,
         stat_names=GAN_STATS,
@@ -79,6 +85,7 @@ def make_gan_job(
         on_sample=on_sample,
         on_checkpoint=on_checkpoint,
         description=cfg.recipe or "train",
+        sync=mean_over_ranks if batches.world > 1 else None,
     )
 
 

@@ -66,6 +66,9 @@ class Job:
     on_checkpoint: Callable[[int], None] = lambda step: None
     description: str = "train"
     meta: dict = field(default_factory=dict)  # extra plain data stored in checkpoints
+    # several processes (DDP): the mean of a tensor over them; stats and the stop flag are
+    # agreed at each log step, so every rank logs, stops and fails at the same step
+    sync: Callable[[Tensor], Tensor] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,15 @@ def job_state(job: Job, step: int, acc: Tensor, count: int, elapsed: float) -> d
 
 def restore(job: Job, state: dict) -> tuple[int, Tensor, int, float]:
     """Load a checkpoint into the job; returns (step, acc, acc_count, elapsed)."""
-    missing = [k for k in job.stateful if k not in state]
+    missing = [k for k in (*job.stateful, "step", "acc", "acc_count", "elapsed") if k not in state]
     if missing:
         raise GankitError(f"checkpoint lacks {', '.join(missing)}: not written by this kind of run")
     for key, obj in job.stateful.items():
-        obj.load_state_dict(state[key])
+        try:
+            obj.load_state_dict(state[key])
+        except (RuntimeError, KeyError, ValueError, TypeError, AttributeError) as e:
+            first = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
+            raise GankitError(f"checkpoint '{key}': does not fit this run ({first})") from None
     return int(state["step"]), state["acc"], int(state["acc_count"]), float(state["elapsed"])
 
 
@@ -114,15 +121,50 @@ def _stop_on_signals():
             signal.signal(s, h)
 
 
+DIVERGED_HINT = (
+    "the last good checkpoint is kept. Try a lower learning rate (--set train.lr_d=…, "
+    "train.lr_g=…), another loss (--set loss.name=hinge) or a gradient penalty such as R1"
+)
+
+
 def _check_finite(stats: Tensor, names, step: int) -> None:
     if not torch.isfinite(stats).all():
         bad = ", ".join(
             n for n, v in zip(names, stats.tolist(), strict=True) if not math.isfinite(v)
         )
+        raise GankitError(f"training diverged at step {step}: {bad} not finite; {DIVERGED_HINT}")
+
+
+def _finite_state(obj) -> bool:
+    """True when every floating tensor in a (nested) state dict is finite."""
+    if isinstance(obj, Tensor):
+        return not obj.is_floating_point() or bool(torch.isfinite(obj).all())
+    if isinstance(obj, dict):
+        return all(_finite_state(v) for v in obj.values())
+    if isinstance(obj, list | tuple):
+        return all(_finite_state(v) for v in obj)
+    return True
+
+
+def _guarded_step(job: Job, step: int) -> Tensor:
+    """job.step; a failure on non-finite weights (e.g. BCE refusing NaN inputs) is divergence."""
+    try:
+        return job.step(step).detach().float()
+    except RuntimeError as e:
+        if _finite_state({k: v.state_dict() for k, v in job.stateful.items()}):
+            raise
+        first = str(e).strip().splitlines()[0][:120]
         raise GankitError(
-            f"training diverged at step {step}: {bad} not finite; the last good checkpoint is kept. "
-            "Try a lower learning rate (--set train.lr_d=…), another loss, or spectral normalisation"
-        )
+            f"training diverged at step {step + 1}: weights not finite ({first}); {DIVERGED_HINT}"
+        ) from None
+
+
+def _agree(job: Job, mean: Tensor, stop: bool) -> tuple[Tensor, bool]:
+    """(mean stats, stop) agreed over processes: one all-reduce per log step."""
+    if job.sync is None:
+        return mean.cpu(), stop
+    both = job.sync(torch.cat([mean, mean.new_tensor([float(stop)])])).cpu()
+    return both[:-1], bool(both[-1] > 0)
 
 
 def fit(
@@ -150,29 +192,32 @@ def fit(
     start = step
 
     def save(done: int) -> None:
-        if run is not None:
-            run.save_checkpoint(job_state(job, done, acc, count, elapsed0 + time.monotonic() - t0))
-            job.on_checkpoint(done)
+        if run is None:
+            return
+        state = job_state(job, done, acc, count, elapsed0 + time.monotonic() - t0)
+        if not _finite_state(state):  # weights broke after the last logged loss
+            raise GankitError(
+                f"training diverged by step {done}: weights not finite; {DIVERGED_HINT}"
+            )
+        run.save_checkpoint(state)
+        job.on_checkpoint(done)
 
     with _stop_on_signals() as flag, progress_bar(total, job.description, progress, step) as bar:
         while step < total:
-            stats = job.step(step).detach().float()  # stays on the device: no sync per step
+            stats = _guarded_step(job, step)  # stays on the device: no sync per step
             if acc.device != stats.device:
                 acc = acc.to(stats.device)
             acc += stats
             count += 1
             step += 1
+            agreed = False  # several processes stop only where all agree: at a log step
             if step % sched.log_every == 0 or step == total:
-                mean = (acc / count).cpu()
+                mean, agreed = _agree(job, acc / count, flag["stop"])
                 _check_finite(mean, job.stat_names, step)
-                seconds = elapsed0 + time.monotonic() - t0
-                scalars = dict(zip(job.stat_names, mean.tolist(), strict=True))
                 if run is not None:
-                    run.metrics.append(
-                        {**scalars, "step": step, "epoch": (step - 1) // job.steps_per_epoch + 1,
-                         "images_seen": step * job.images_per_step, "seconds": round(seconds, 3)}
-                    )  # fmt: skip
+                    run.metrics.append(_row(job, step, mean, elapsed0 + time.monotonic() - t0))
                 rate = (step - start) * job.images_per_step / max(time.monotonic() - t0, 1e-9)
+                scalars = dict(zip(job.stat_names, mean.tolist(), strict=True))
                 for logger in loggers:
                     logger.scalars(step, {**scalars, "images_per_s": rate})
                 bar.update(completed=step, info=_info(job, step, mean, rate))
@@ -187,10 +232,21 @@ def fit(
             if due or time.monotonic() - last_ckpt > sched.checkpoint_seconds or step == total:
                 save(step)
                 last_ckpt = time.monotonic()
-            if flag["stop"]:
+            if agreed if job.sync else flag["stop"]:
                 save(step)
                 raise Interrupted(step, str(run.path) if run else "(no run folder)")
     return step
+
+
+def _row(job: Job, step: int, mean: Tensor, seconds: float) -> dict:
+    row = dict(zip(job.stat_names, mean.tolist(), strict=True))
+    row.update(
+        step=step,
+        epoch=(step - 1) // job.steps_per_epoch + 1,
+        images_seen=step * job.images_per_step,
+        seconds=round(seconds, 3),
+    )
+    return row
 
 
 def _info(job: Job, step: int, mean: Tensor, rate: float) -> str:
