@@ -212,15 +212,15 @@ def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
 
 
 def _parse_model_arg(text: str, like: Any, key: str) -> Any:
-    """Typed like the default where possible; a word where the default is a flag or a number is
-    kept as text (norm=batch where the default is norm=true) and the model checks it when built."""
+    """Typed like the default; where the default is a flag, a word is kept as text for the model
+    to check when built (norm=batch where the default is norm=true)."""
     if like is None:
         return _parse_free(text)
     try:
         return _parse_scalar(text, like, key)
     except GankitError:
         parsed = _parse_free(text)
-        if isinstance(parsed, str):
+        if isinstance(like, bool) and isinstance(parsed, str):
             return parsed
         raise
 
