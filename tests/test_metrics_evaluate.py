@@ -144,3 +144,24 @@ def test_cli_evaluate_bad_input(gan_run, capsys, args, message):
 def test_cli_evaluate_not_a_run(tmp_path, capsys):
     assert main(["evaluate", str(tmp_path)]) == 2
     assert "not a gankit run folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_metrics_rank_the_collapsed_the_book_and_the_main_gan(tmp_path_factory):
+    """Must-show: the book's first GAN collapses, the main job covers every digit, and FID,
+    coverage, recall and class KL agree on the order. Default recipes, the real feature CNN."""
+    root = tmp_path_factory.mktemp("ranking")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GANKIT_CACHE", str(root / "cache"))
+        docs = {}
+        for name in ("gan-mnist-first", "gan-mnist", "mnist"):
+            run = gankit.train(name, out=root / name, progress=False)
+            docs[name] = evaluate(run, progress=False)
+            print(name, {k: docs[name][k] for k in sorted(KEYS)})
+    first, book, main_job = docs["gan-mnist-first"], docs["gan-mnist"], docs["mnist"]
+    assert first["classes_covered"] <= 3
+    assert main_job["classes_covered"] == 10
+    assert first["fid"] > book["fid"] > main_job["fid"]
+    assert first["coverage"] < book["coverage"] < main_job["coverage"]
+    assert first["recall"] < book["recall"] < main_job["recall"]
+    assert first["class_kl"] > book["class_kl"] > main_job["class_kl"]
