@@ -176,6 +176,11 @@ def train(
         raise GankitError(
             f"recipe '{cfg.recipe}': unknown task '{cfg.task}'; expected gan or classifier"
         )
+    return _train_gan(cfg, out, resume, device, progress)
+
+
+def _train_gan(cfg: Config, out, resume: bool, device, progress: bool) -> Run:
+    """Build the GAN, run the shared loop, write the plots."""
     dev = resolve_device(device or cfg.train.device)
     data_set = load_data(cfg.data.spec, "train").to(dev)
     gan = build_gan(cfg, data_set.shape, data_set.num_classes, dev)

@@ -133,6 +133,7 @@ def test_cli_evaluate(cache, gan_run, capsys):
         (["--features", "magic"], "--features magic"),
         (["--against", "fashion-mnist:/nonexistent"], "/nonexistent"),
         (["--n", "1"], "--n"),
+        (["--n", "5"], "--n 5: expected at least 12"),
     ],
 )
 def test_cli_evaluate_bad_input(gan_run, capsys, args, message):

@@ -27,6 +27,7 @@ from gankit.runs import RunFolder, atomic_write_bytes
 
 KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
 CHUNK = 1000  # samples drawn per call of G
+MIN_N = 12  # precision/recall and density/coverage need more than k = 5 neighbours per set
 
 
 def evaluate(
@@ -106,6 +107,8 @@ def evaluate_images(run, n: int, spec: str, features: str, seed: int, progress: 
             f"--against {spec}: images of shape {test.shape}, the run makes {run.shape}"
         )
     n = min(n, len(test), len(train))
+    if n < MIN_N:
+        raise GankitError(f"--n {n}: expected at least {MIN_N} samples (k-NN metrics use k = 5)")
     real, other = _subset(test, n, seed), _subset(train, n, seed)
     fake = generate_samples(run, n, seed)
     extractor = get_extractor(features, spec, progress)
