@@ -3,7 +3,7 @@ Fashion-MNIST (60,000 / 10,000), beside the book's results on full MNIST.
 
     PYTHONPATH=. python benchmarks/classifiers.py --out /tmp/cls    # reuses finished runs there
 
-On Fashion-MNIST the book's recipes run the book's 3 epochs (`--fashion-epochs`); the feature
+On Fashion-MNIST the book's MLPs run the book's 3 epochs, its CNN 5 (3 reach 86.97%); the feature
 CNN runs its recipe's epochs.
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import gankit
 
+FASHION_EPOCHS = {"classifier-mnist-simple": 3, "classifier-mnist": 3, "classifier-mnist-cnn": 5}
 BOOK = {
     "classifier-mnist-simple": "88.00%",
     "classifier-mnist": "97.24%",
@@ -38,14 +39,13 @@ def accuracy(recipe: str, spec: str, out: Path, epochs: int | None) -> tuple[flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("runs/classifiers"))
-    parser.add_argument("--fashion-epochs", type=int, default=3)
     args = parser.parse_args()
     print("| recipe | book (full MNIST) | `mnist` test | Fashion-MNIST test |")
     print("|---|---|---|---|")
     for recipe, book in BOOK.items():
         digits, t1 = accuracy(recipe, "mnist", args.out / f"{recipe}-mnist", None)
         fashion_recipe = "features-fashion-mnist" if recipe == "features-mnist" else recipe
-        epochs = None if recipe == "features-mnist" else args.fashion_epochs
+        epochs = FASHION_EPOCHS.get(recipe)  # None: the recipe's own
         clothes, t2 = accuracy(
             fashion_recipe, "fashion-mnist", args.out / f"{recipe}-fashion", epochs
         )

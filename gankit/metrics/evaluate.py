@@ -109,9 +109,9 @@ def evaluate_images(run, n: int, spec: str, features: str, seed: int, progress: 
     n = min(n, len(test), len(train))
     if n < MIN_N:
         raise GankitError(f"--n {n}: expected at least {MIN_N} samples (k-NN metrics use k = 5)")
+    extractor = get_extractor(features, spec, progress)  # a bad name fails before any work
     real, other = _subset(test, n, seed), _subset(train, n, seed)
     fake = generate_samples(run, n, seed)
-    extractor = get_extractor(features, spec, progress)
     f_real = extractor.features(real.x)
     kid_size = min(KID_SUBSET_SIZE, n // 2)
     result = image_metrics(extractor.features(fake), f_real, kid_size)

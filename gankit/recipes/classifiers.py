@@ -1,7 +1,7 @@
 """Classifiers: the book's three MNIST classifiers (ch. 2, 3, 9) and the feature CNNs of the metrics.
 
 The book trains one image at a time for 3 epochs of 60,000 digits. The batched recipes keep the
-models, losses and optimisers (SGD's learning rate scaled with the batch) and run 20 epochs of the
+models, losses and optimisers (with larger learning rates for fewer steps) and run 20 epochs of the
 4,000 embedded digits; on full MNIST or Fashion-MNIST pass `--epochs 3`, the book's.
 Each ch. 3 refinement alone is one `--set` on `classifier-mnist-simple`:
 `loss.name=bce`, `model.c.activation=leaky-relu`, `train.optimizer=adam --set train.lr=1e-3`,
@@ -35,14 +35,17 @@ register(
         name="classifier-mnist-simple",
         chapter="ch. 2",
         shows="the book's first network: 784 → 200 sigmoid → 10, MSE, SGD; the loss curve falls",
-        differs="batch 20 at SGD lr 0.2 (the book: batch 1, lr 0.01); 20 epochs of the 4,000 digits",
+        differs=(
+            "batch 20 at SGD lr 1.0 (the book: batch 1, lr 0.01): the sigmoid outputs' MSE "
+            "gradients are small; 20 epochs of the 4,000 digits"
+        ),
         config=_classifier(
             "classifier-mnist-simple",
             "mnist",
             "mlp",
             _SIMPLE,
             "mse",
-            TrainConfig(batch_size=20, epochs=20, optimizer="sgd", lr=0.2),
+            TrainConfig(batch_size=20, epochs=20, optimizer="sgd", lr=1.0),
         ),
     )
 )
@@ -69,14 +72,19 @@ register(
         name="classifier-mnist-cnn",
         chapter="ch. 9",
         shows="the book's CNN classifier: two strided convolutions with BatchNorm, BCE, Adam",
-        differs="batch 32 (the book: batch 1); 20 epochs of the 4,000 digits",
+        differs=(
+            "batch 32, Adam lr 3e-3 with a one-cycle schedule (the book: batch 1, lr 1e-3); "
+            "20 epochs of the 4,000 digits; on Fashion-MNIST 5 epochs reach 87%"
+        ),
         config=_classifier(
             "classifier-mnist-cnn",
             "mnist",
             "cnn-book",
             {},
             "bce",
-            TrainConfig(batch_size=32, epochs=20, optimizer="adam", lr=1e-3),
+            TrainConfig(
+                batch_size=32, epochs=20, optimizer="adam", lr=3e-3, lr_schedule="one-cycle"
+            ),
         ),
     )
 )
