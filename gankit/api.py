@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from gankit.device import resolve_device
 from gankit.errors import GankitError
 from gankit.models import model_args
 from gankit.recipes import get_recipe
-from gankit.runs import CsvLog, RunFolder, disk_errors
+from gankit.runs import CsvLog, RunFolder, default_run_path, disk_errors
 from gankit.train import distributed
 from gankit.train.build import build_gan, build_generator_from
 from gankit.train.gan_job import make_gan_job, pattern_log, write_plots
@@ -70,6 +69,8 @@ def load_run(path: str | Path, device: str = "cpu") -> Run:
         raise GankitError(f"{path}: not a gankit run folder (no config.json)")
     doc = folder.read_doc()
     cfg = folder.read_config()
+    if cfg.task != "gan":
+        raise GankitError(f"{path}: a {cfg.task} run; it has no generator to load")
     shape, classes = doc.get("data_shape"), doc.get("classes") or []
     if shape is None:
         raise GankitError(f"{folder.config_path}: no data_shape; not written by gankit train")
@@ -149,6 +150,7 @@ def train(
     `tensorboard=True` also logs losses, images/s and sample grids to RUN/tensorboard/.
     Started by torchrun, each process trains its shard and rank 0 writes the run folder (see
     gankit.train.distributed); `batch_size` is then per process.
+    A classifier recipe (task "classifier") returns a `gankit.classify.ClassifierRun`.
 
     Example:
         >>> run = train("gan-1010", out="runs/p", steps=200, progress=False)  # doctest: +SKIP
@@ -172,12 +174,18 @@ def train(
             device=device,
             set=set,
         )
+    if cfg.task == "classifier":
+        from gankit.classify import train_classifier
+
+        return train_classifier(cfg, out=out, resume=resume, device=device, progress=progress)
     if cfg.task != "gan":
-        raise GankitError(f"recipe '{cfg.recipe}' is a {cfg.task} recipe, not a GAN")
+        raise GankitError(
+            f"recipe '{cfg.recipe}': unknown task '{cfg.task}'; expected gan or classifier"
+        )
     if tensorboard:
         summary_writer_class()  # a missing package fails here, before the run folder exists
     place = distributed.from_env()
-    out = Path(out) if out else Path("runs") / f"{cfg.recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
+    out = Path(out) if out else default_run_path(cfg.recipe)
     with distributed.session(resolve_device(device or cfg.train.device), place) as dev:
         return _train_gan(cfg, dev, place, out, resume, progress, tensorboard)
 

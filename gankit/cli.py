@@ -89,7 +89,13 @@ def train_cmd(
         return  # under torchrun, rank 0 alone reports
     out.print(f"run folder: {run.path}")
     rows = run.metrics()
-    if rows:
+    report = getattr(run, "report", None)  # a classifier run: its test accuracy
+    if report:
+        out.print(
+            f"test accuracy {report['accuracy']:.2%} ({report['correct']:,}/{report['n']:,}), "
+            f"{rows[-1]['seconds']:.1f} s"
+        )
+    elif rows:
         last = rows[-1]
         out.print(
             f"step {int(last['step'])}: D loss {last['d_loss']:.4f}, G loss {last['g_loss']:.4f},"
@@ -178,6 +184,32 @@ def explain_cmd(
     result = explain(topic, out_dir, out, **{k: v for k, v in given.items() if v is not None})
     for path in result.figures:
         out.print(f"wrote {path}")
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    run_dir: Path = typer.Argument(..., help="a run folder"),
+    n: int = typer.Option(10_000, "--n", min=2, help="samples (at most the test split's size)"),
+    against: str = typer.Option(None, "--against", help="reference data spec (default: the run's)"),
+    features: str = typer.Option(
+        "auto", "--features", help="auto | cnn | pixels | run:DIR | inception:FILE"
+    ),
+    seed: int = typer.Option(0, "--seed", min=0),
+    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+) -> None:
+    """Score a run against held-out data beside the real-vs-real floor; writes RUN/eval.json."""
+    from gankit.metrics import evaluate
+    from gankit.metrics.evaluate import table_rows
+
+    doc = evaluate(run_dir, n=n, against=against, features=features, seed=seed, progress=not quiet)
+    extra = f", features: {doc['features']}" if "features" in doc else ""
+    table = Table(title=f"{run_dir}: n = {doc['n']:,} against {doc['data']} (test){extra}")
+    for col in ("metric", "run", "floor (train vs test)", "better"):
+        table.add_column(col, justify="left" if col in ("metric", "better") else "right")
+    for row in table_rows(doc):
+        table.add_row(*row)
+    out.print(table)
+    out.print(f"wrote {Path(run_dir) / 'eval.json'}")
 
 
 @data_app.command("show")

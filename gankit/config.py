@@ -24,8 +24,10 @@ class DataConfig:
 class ModelConfig:
     generator: str = "mlp"  # registry names, see gankit.models
     discriminator: str = "mlp"
+    classifier: str = "mlp"  # task "classifier": see gankit.models.classifiers
     g: dict = field(default_factory=dict)  # keyword arguments of the generator's constructor
     d: dict = field(default_factory=dict)  # keyword arguments of the discriminator's constructor
+    c: dict = field(default_factory=dict)  # keyword arguments of the classifier's constructor
     latent: str = "normal"  # normal | uniform | constant (0.5, as in the book's ch. 6)
     latent_dim: int = 100
     conditional: bool = False  # labels flow to G and D (ch. 10)
@@ -33,7 +35,7 @@ class ModelConfig:
 
 @dataclass(frozen=True)
 class LossConfig:
-    name: str = "bce"  # see gankit.losses.LOSSES
+    name: str = "bce"  # GANs: gankit.losses.LOSSES; classifiers: mse | bce | ce
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class TrainConfig:
     optimizer: str = "adam"  # adam | sgd
     lr_g: float = 1e-4
     lr_d: float = 1e-4
+    lr: float = 1e-3  # the classifier's learning rate (task "classifier"; GANs use lr_g, lr_d)
+    lr_schedule: str = "constant"  # classifiers: constant | one-cycle (warm up, then anneal)
     betas: tuple = (0.9, 0.999)  # Adam's betas
     d_update: str = "split"  # split: the book's two D steps (real, then fake); joint: one step
     seed: int = 0
@@ -57,7 +61,7 @@ class TrainConfig:
 @dataclass(frozen=True)
 class Config:
     recipe: str = ""
-    task: str = "gan"
+    task: str = "gan"  # gan | classifier
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     loss: LossConfig = field(default_factory=LossConfig)
@@ -149,7 +153,7 @@ def apply_overrides(cfg: Config, items: list[str] | dict | None, model_args=None
     """Return a new config with `section.key=value` overrides applied.
 
     `model_args(role, name)` gives the keyword arguments a model accepts with their defaults, so
-    `model.g.hidden=512` is checked against the constructor (role is "g" or "d").
+    `model.g.hidden=512` is checked against the constructor (role is "g", "d" or "c").
 
     Example:
         >>> apply_overrides(Config(), ["train.lr_g=2e-4"]).train.lr_g
@@ -192,7 +196,7 @@ def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
     if name not in {f.name for f in fields(section)}:
         raise GankitError(f"--set {key}: unknown key; valid keys: {_section_keys()}")
     current = getattr(section, name)
-    if isinstance(current, dict):  # model.g.<kwarg> / model.d.<kwarg>
+    if isinstance(current, dict):  # model.g.<kwarg> / model.d.<kwarg> / model.c.<kwarg>
         if len(parts) != 3:
             raise GankitError(f"--set {key}: expected {parts[0]}.{name}.<argument>=value")
         arg = parts[2]
@@ -226,7 +230,8 @@ def _parse_model_arg(text: str, like: Any, key: str) -> Any:
 
 
 def _model_name(cfg: Config, role: str) -> str:
-    return cfg.model.generator if role == "g" else cfg.model.discriminator
+    m = cfg.model
+    return {"g": m.generator, "d": m.discriminator, "c": m.classifier}[role]
 
 
 def _check_type(key: str, value: Any, like: Any) -> None:

@@ -14,6 +14,7 @@ import errno
 import json
 import os
 import pickle
+import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,18 @@ from gankit import __version__
 from gankit.config import Config, from_dict, to_dict
 from gankit.errors import GankitError
 
-METRIC_COLUMNS = ("step", "epoch", "images_seen", "d_loss", "g_loss", "d_real", "d_fake", "seconds")
+GAN_STATS = ("d_loss", "g_loss", "d_real", "d_fake")
+METRIC_COLUMNS = ("step", "epoch", "images_seen", *GAN_STATS, "seconds")
+
+
+def metric_columns(stats: tuple[str, ...] = GAN_STATS) -> tuple[str, ...]:
+    """metrics.csv columns for a job logging `stats` (a classifier logs loss and accuracy)."""
+    return ("step", "epoch", "images_seen", *stats, "seconds")
+
+
+def default_run_path(recipe: str) -> Path:
+    """runs/<recipe>-<timestamp>: where a run goes without --out."""
+    return Path("runs") / f"{recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
 _DISK_HINTS = {
@@ -121,14 +133,15 @@ class RunFolder:
         >>> rf = RunFolder.create("runs/demo", cfg, resume=False)  # doctest: +SKIP
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, stats: tuple[str, ...] = GAN_STATS):
         self.path = Path(path)
-        self.metrics = CsvLog(self.path / "metrics.csv", METRIC_COLUMNS)
+        self.metrics = CsvLog(self.path / "metrics.csv", metric_columns(stats))
 
     config_path = property(lambda self: self.path / "config.json")
     checkpoint_path = property(lambda self: self.path / "checkpoints" / "last.pt")
     previous_path = property(lambda self: self.path / "checkpoints" / "previous.pt")
     generator_path = property(lambda self: self.path / "generator.safetensors")
+    eval_path = property(lambda self: self.path / "eval.json")
     samples_dir = property(lambda self: self.path / "samples")
     plots_dir = property(lambda self: self.path / "plots")
 
@@ -141,7 +154,13 @@ class RunFolder:
 
     @classmethod
     def create(
-        cls, path: str | Path, cfg: Config, device: str, resume: bool, info: dict | None = None
+        cls,
+        path: str | Path,
+        cfg: Config,
+        device: str,
+        resume: bool,
+        info: dict | None = None,
+        stats: tuple[str, ...] = GAN_STATS,
     ) -> RunFolder:
         """Make (or, with `resume`, reopen) a run folder; refuse folders that hold something else."""
         path = Path(path)
@@ -150,7 +169,7 @@ class RunFolder:
                 raise GankitError(
                     f"{path}: not a gankit run folder (no config.json); cannot resume"
                 )
-            return cls(path)
+            return cls(path, stats)
         if path.exists() and not path.is_dir():
             raise GankitError(f"{path}: exists and is not a folder")
         if path.exists() and _holds_files(path):
@@ -162,7 +181,7 @@ class RunFolder:
                 (path / sub).mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise disk_error(e, path, "cannot create the run folder") from None
-        rf = cls(path)
+        rf = cls(path, stats)
         with disk_errors(path):
             rf.write_config(cfg, device, info or {})
         return rf
@@ -220,13 +239,18 @@ class RunFolder:
         raise GankitError(f"{self.path}: no checkpoint to resume from (checkpoints/last.pt)")
 
     def save_generator(self, G: nn.Module, cfg: Config) -> None:
+        self.save_module(G, cfg, self.generator_path.name)
+
+    def save_module(self, module: nn.Module, cfg: Config, filename: str) -> None:
+        """A model's weights as RUN/`filename` (safetensors, config in the metadata), atomically."""
         from safetensors.torch import save_file
 
-        tensors = {k: v.detach().cpu().contiguous() for k, v in G.state_dict().items()}
+        tensors = {k: v.detach().cpu().contiguous() for k, v in module.state_dict().items()}
         meta = {"config": json.dumps(to_dict(cfg)), "gankit_version": __version__}
-        tmp = self.generator_path.with_name("generator.safetensors.tmp")
+        final = self.path / filename
+        tmp = final.with_name(filename + ".tmp")
         save_file(tensors, str(tmp), metadata=meta)
-        _fsync_replace(tmp, self.generator_path)
+        _fsync_replace(tmp, final)
 
 
 def _holds_files(path: Path) -> bool:

@@ -1,22 +1,28 @@
-"""Generators, discriminators and (later) classifiers, built by name. See `registry`."""
+"""Generators, discriminators and classifiers, built by name. See `registry`."""
 
-from gankit.models import mlp  # noqa: F401  (registers the MLPs)
+from gankit.models import classifiers, mlp  # noqa: F401  (each registers its models)
 from gankit.models.registry import (
+    CLASSIFIERS,
     DISCRIMINATORS,
     GENERATORS,
+    build_classifier,
     build_discriminator,
     build_generator,
     model_args,
+    register_classifier,
     register_discriminator,
     register_generator,
 )
 
 __all__ = [
+    "CLASSIFIERS",
     "DISCRIMINATORS",
     "GENERATORS",
+    "build_classifier",
     "build_discriminator",
     "build_generator",
     "model_args",
+    "register_classifier",
     "register_discriminator",
     "register_generator",
 ]

@@ -1,7 +1,9 @@
-"""Models by name: a recipe names its generator and discriminator; the registry builds them.
+"""Models by name: a recipe names its generator and discriminator (or classifier); the registry
+builds them.
 
 Every generator takes `latent_dim`, `out_shape` and `num_classes` from the data and the config;
-every discriminator takes `in_shape` and `num_classes`. The rest are the recipe's keyword arguments.
+every discriminator and classifier takes `in_shape` and `num_classes`. The rest are the recipe's
+keyword arguments.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from gankit.errors import GankitError
 
 GENERATORS: dict[str, type[nn.Module]] = {}
 DISCRIMINATORS: dict[str, type[nn.Module]] = {}
+CLASSIFIERS: dict[str, type[nn.Module]] = {}  # take in_shape, num_classes; return logits (B, K)
 _INJECTED = {"latent_dim", "out_shape", "in_shape", "num_classes"}
 
 
@@ -35,14 +38,25 @@ def register_discriminator(name: str):
     return wrap
 
 
+def register_classifier(name: str):
+    def wrap(cls):
+        CLASSIFIERS[name] = cls
+        return cls
+
+    return wrap
+
+
+_KINDS = {"g": "generator", "d": "discriminator", "c": "classifier"}
+
+
 def _table(role: str) -> dict[str, type[nn.Module]]:
-    return GENERATORS if role == "g" else DISCRIMINATORS
+    return {"g": GENERATORS, "d": DISCRIMINATORS, "c": CLASSIFIERS}[role]
 
 
 def _lookup(role: str, name: str) -> type[nn.Module]:
     table = _table(role)
     if name not in table:
-        kind = "generator" if role == "g" else "discriminator"
+        kind = _KINDS[role]
         raise GankitError(f"unknown {kind} '{name}'; valid: {', '.join(sorted(table))}")
     return table[name]
 
@@ -73,6 +87,15 @@ def build_generator(name: str, **kwargs) -> nn.Module:
 
 def build_discriminator(name: str, **kwargs) -> nn.Module:
     return _build("d", name, kwargs)
+
+
+def build_classifier(name: str, **kwargs) -> nn.Module:
+    """Build classifier `name`; it maps images (B, *in_shape) to logits (B, num_classes).
+
+    Example:
+        >>> c = build_classifier("mlp", in_shape=(1, 28, 28), num_classes=10)
+    """
+    return _build("c", name, kwargs)
 
 
 def _build(role: str, name: str, kwargs: dict) -> nn.Module:

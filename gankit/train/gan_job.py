@@ -11,13 +11,12 @@ import torch
 from gankit.config import Config
 from gankit.data import Batches, Dataset
 from gankit.plots import plot_losses, plot_pattern, save_grid
-from gankit.runs import CsvLog, RunFolder
+from gankit.runs import GAN_STATS, CsvLog, RunFolder
 from gankit.train.distributed import mean_over_ranks, noise_seed, unwrap
 from gankit.train.gan import GAN, gan_step
 from gankit.train.latent import generate
 from gankit.train.loop import Job
 
-GAN_STATS = ("d_loss", "g_loss", "d_real", "d_fake")
 SAMPLE_SEED = 1234  # the fixed seed of every sample grid, so grids through training compare
 
 

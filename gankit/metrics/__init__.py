@@ -1,0 +1,15 @@
+"""Metrics that tell a good generator from a collapsed one (see docs/evaluation.md).
+
+features.py  extractors: the cached feature CNN, pixels, Inception weights from a file
+fid.py       FID and KID, exact, in double precision
+prdc.py      precision/recall (k = 3), density/coverage (k = 5)
+modes.py     classes covered and class KL under a classifier
+evaluate.py  `evaluate(run)`: all of them beside the real-vs-real floor, into RUN/eval.json
+"""
+
+from gankit.metrics.evaluate import evaluate
+from gankit.metrics.fid import fid, kid
+from gankit.metrics.modes import mode_coverage
+from gankit.metrics.prdc import prdc
+
+__all__ = ["evaluate", "fid", "kid", "mode_coverage", "prdc"]

@@ -1,0 +1,167 @@
+"""`gankit evaluate`: eval.json with the floor, the cached feature CNN, pattern and classifier runs.
+
+A temporary $GANKIT_CACHE holds a feature CNN trained for a few steps, so nothing depends on a
+cache that already exists.
+"""
+
+import json
+
+import pytest
+import torch
+
+import gankit
+from gankit.cli import main
+from gankit.metrics.evaluate import evaluate
+from gankit.metrics.features import cached_cnn, cached_cnn_path, get_extractor
+
+KEYS = {
+    "fid",
+    "kid_mean",
+    "kid_std",
+    "precision",
+    "recall",
+    "density",
+    "coverage",
+    "classes_covered",
+    "class_kl",
+}
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        root = tmp_path_factory.mktemp("cache")
+        mp.setenv("GANKIT_CACHE", str(root))
+        tiny = {"model.c.width": 8, "model.c.dim": 32}  # a tiny extractor: seconds, not a minute
+        cached_cnn("mnist", progress=False, steps=40, batch_size=32, set=tiny)
+        yield root
+
+
+@pytest.fixture(scope="module")
+def gan_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gan") / "run"
+    return gankit.train("gan-mnist", out=out, steps=5, progress=False)
+
+
+def test_cached_cnn_is_trained_once_and_reused(cache):
+    path = cached_cnn_path("mnist", "features-mnist")
+    assert path.parent.parent == cache and path.name.startswith("features-mnist-")
+    weights = path / "classifier.safetensors"
+    before = weights.stat().st_mtime_ns
+    run = cached_cnn("mnist", progress=False)
+    assert weights.stat().st_mtime_ns == before and run.path == path
+    assert not list(path.parent.glob("*.tmp-*"))  # trained in a temporary folder, then renamed
+
+
+def test_evaluate_writes_the_metrics_and_the_floor(cache, gan_run):
+    doc = evaluate(gan_run.path, n=300, progress=False)
+    assert set(doc) >= KEYS and set(doc["floor"]) >= KEYS
+    assert doc["n"] == 300 and doc["features"].startswith("cnn") and doc["data"] == "mnist"
+    assert json.loads((gan_run.path / "eval.json").read_text()) == doc
+    # five steps of training make noise; real train images against real test images do not
+    assert doc["fid"] > 5 * doc["floor"]["fid"]
+    assert doc["floor"]["classes_covered"] == 10
+    assert doc["coverage"] < doc["floor"]["coverage"]
+
+
+def _csv(path, rows, seed):
+    g = torch.Generator().manual_seed(seed)
+    labels = torch.arange(rows) % 10
+    pixels = torch.randint(0, 256, (rows, 784), generator=g)
+    lines = [",".join(map(str, [int(y), *p.tolist()])) for y, p in zip(labels, pixels, strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_evaluate_against_another_spec_clamps_n_and_is_deterministic(cache, gan_run, tmp_path):
+    _csv(tmp_path / "tiny_train.csv", 60, 0)
+    _csv(tmp_path / "tiny_test.csv", 40, 1)
+    spec = f"mnist:{tmp_path / 'tiny_train.csv'}"
+    a = evaluate(gan_run.path, n=100_000, against=spec, features="pixels", progress=False)
+    b = evaluate(gan_run, n=100_000, against=spec, features="pixels", progress=False)
+    assert a == b and a["n"] == 40  # the test file holds 40 rows
+    assert a["features"] == "pixels" and a["data"] == spec
+
+
+def test_pattern_runs_get_the_distance_to_1010(tmp_path):
+    run = gankit.train("gan-1010", out=tmp_path / "p", steps=400, progress=False)
+    doc = evaluate(run.path, n=50, progress=False)
+    assert set(doc) >= {"pattern_distance", "mean_output", "floor"}
+    # the real data sits 0.1 from the ideal on average (U(0.8, 1) and U(0, 0.2))
+    assert doc["floor"]["pattern_distance"] == pytest.approx(0.1, abs=0.01)
+    assert 0.0 <= doc["pattern_distance"] <= 1.0
+
+
+def test_evaluate_a_classifier_run(tmp_path):
+    run = gankit.train("classifier-mnist-cnn", out=tmp_path / "c", steps=10, progress=False)
+    doc = evaluate(run.path)
+    assert doc["accuracy"] == run.report["accuracy"] and doc["n"] == 1000
+
+
+def test_extractors(cache, tmp_path):
+    x = torch.rand(4, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    assert get_extractor("pixels", "mnist").features(x).shape == (4, 784)
+    cnn = get_extractor("auto", "mnist")
+    assert cnn.features(x).shape == (4, 32) and cnn.classify(x).shape == (4,)
+    run = get_extractor(f"run:{cached_cnn_path('mnist', 'features-mnist')}", "mnist")
+    assert torch.equal(run.features(x), cnn.features(x))
+
+
+def test_inception_weights_from_a_file(tmp_path):
+    from torchvision.models import inception_v3
+
+    torch.manual_seed(0)
+    model = inception_v3(weights=None, aux_logits=False, init_weights=False)
+    path = tmp_path / "inception.pth"
+    torch.save(model.state_dict(), path)
+    extractor = get_extractor(f"inception:{path}", "mnist")
+    f = extractor.features(torch.rand(2, 1, 28, 28))
+    assert f.shape == (2, 2048) and f.dtype == torch.float64
+    bad = tmp_path / "bad.pth"
+    torch.save({"weight": torch.zeros(2)}, bad)
+    assert main(["evaluate", str(tmp_path), "--features", f"inception:{bad}"]) == 2
+
+
+def test_cli_evaluate(cache, gan_run, capsys):
+    code = main(["evaluate", str(gan_run.path), "--n", "200", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0 and "FID" in out and "floor" in out and "coverage" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--features", "magic"], "--features magic"),
+        (["--against", "fashion-mnist:/nonexistent"], "/nonexistent"),
+        (["--n", "1"], "--n"),
+        (["--n", "5"], "--n 5: expected at least 12"),
+    ],
+)
+def test_cli_evaluate_bad_input(gan_run, capsys, args, message):
+    code = main(["evaluate", str(gan_run.path), "--quiet", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_cli_evaluate_not_a_run(tmp_path, capsys):
+    assert main(["evaluate", str(tmp_path)]) == 2
+    assert "not a gankit run folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_metrics_rank_the_collapsed_the_book_and_the_main_gan(trained_runs, tmp_path_factory):
+    """Must-show: the book's first GAN collapses, the main job covers every digit, and FID,
+    coverage, recall and class KL agree on the order. Default recipes, the real feature CNN."""
+    root = tmp_path_factory.mktemp("ranking")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GANKIT_CACHE", str(root / "cache"))
+        docs = {}
+        for name, path in trained_runs.items():
+            docs[name] = evaluate(gankit.load_run(path), progress=False)
+            print(name, {k: docs[name][k] for k in sorted(KEYS)})
+    first, book, main_job = docs["gan-mnist-first"], docs["gan-mnist"], docs["mnist"]
+    assert first["classes_covered"] <= 3
+    assert main_job["classes_covered"] == 10
+    assert first["fid"] > book["fid"] > main_job["fid"]
+    assert first["coverage"] < book["coverage"] < main_job["coverage"]
+    assert first["recall"] < book["recall"] < main_job["recall"]
+    assert first["class_kl"] > book["class_kl"] > main_job["class_kl"]
