@@ -29,19 +29,6 @@ class Interrupted(Exception):
         self.step, self.path = step, path
 
 
-class RNGState:
-    """Makes a torch.Generator checkpointable like a module."""
-
-    def __init__(self, generator: torch.Generator):
-        self.generator = generator
-
-    def state_dict(self) -> dict:
-        return {"state": self.generator.get_state()}
-
-    def load_state_dict(self, state: dict) -> None:
-        self.generator.set_state(state["state"].cpu())
-
-
 class Logger(Protocol):
     """Somewhere besides metrics.csv to send what the loop logs (e.g. TensorBoard)."""
 
@@ -167,6 +154,37 @@ def _agree(job: Job, mean: Tensor, stop: bool) -> tuple[Tensor, bool]:
     return both[:-1], bool(both[-1] > 0)
 
 
+@dataclass
+class _Tally:
+    """Stats summed since the last metrics row (checkpointed, so a resumed row is the same)."""
+
+    acc: Tensor
+    count: int
+
+    def add(self, stats: Tensor) -> None:
+        if self.acc.device != stats.device:
+            self.acc = self.acc.to(stats.device)
+        self.acc += stats  # stays on the device: no synchronisation per step
+        self.count += 1
+
+    def reset(self) -> None:
+        self.acc.zero_()
+        self.count = 0
+
+
+@dataclass
+class _Clock:
+    start_step: int
+    elapsed0: float  # seconds spent before this process resumed the run
+    t0: float = field(default_factory=time.monotonic)
+
+    def seconds(self) -> float:
+        return self.elapsed0 + time.monotonic() - self.t0
+
+    def rate(self, step: int, images_per_step: int) -> float:
+        return (step - self.start_step) * images_per_step / max(time.monotonic() - self.t0, 1e-9)
+
+
 def fit(
     job: Job,
     run: RunFolder | None,
@@ -183,47 +201,27 @@ def fit(
         >>> fit(job, run, Schedule(total_steps=100), progress=False)  # doctest: +SKIP
         100
     """
-    k = len(job.stat_names)
-    step, acc, count, elapsed0 = restore(job, state) if state else (0, torch.zeros(k), 0, 0.0)
-    acc = acc.clone()
+    zero = (0, torch.zeros(len(job.stat_names)), 0, 0.0)
+    step, acc, count, elapsed0 = restore(job, state) if state else zero
+    tally, clock = _Tally(acc.clone(), count), _Clock(step, elapsed0)
     total = sched.total_steps
     sample_every = sched.sample_every or max(1, total // 10)
-    t0 = last_ckpt = time.monotonic()
-    start = step
+    last_ckpt = time.monotonic()
 
     def save(done: int) -> None:
-        if run is None:
-            return
-        state = job_state(job, done, acc, count, elapsed0 + time.monotonic() - t0)
-        if not _finite_state(state):  # weights broke after the last logged loss
-            raise GankitError(
-                f"training diverged by step {done}: weights not finite; {DIVERGED_HINT}"
-            )
-        run.save_checkpoint(state)
-        job.on_checkpoint(done)
+        if run is not None:
+            _save(job, run, done, tally, clock.seconds())
 
     with _stop_on_signals() as flag, progress_bar(total, job.description, progress, step) as bar:
         while step < total:
-            stats = _guarded_step(job, step)  # stays on the device: no sync per step
-            if acc.device != stats.device:
-                acc = acc.to(stats.device)
-            acc += stats
-            count += 1
+            tally.add(_guarded_step(job, step))
             step += 1
             agreed = False  # several processes stop only where all agree: at a log step
             if step % sched.log_every == 0 or step == total:
-                mean, agreed = _agree(job, acc / count, flag["stop"])
-                _check_finite(mean, job.stat_names, step)
-                if run is not None:
-                    run.metrics.append(_row(job, step, mean, elapsed0 + time.monotonic() - t0))
-                rate = (step - start) * job.images_per_step / max(time.monotonic() - t0, 1e-9)
-                scalars = dict(zip(job.stat_names, mean.tolist(), strict=True))
-                for logger in loggers:
-                    logger.scalars(step, {**scalars, "images_per_s": rate})
-                bar.update(completed=step, info=_info(job, step, mean, rate))
+                mean, agreed = _agree(job, tally.acc / tally.count, flag["stop"])
+                _report(job, run, loggers, bar, step, mean, clock)
                 if step % sched.log_every == 0:
-                    acc.zero_()
-                    count = 0
+                    tally.reset()
             if step % sample_every == 0 or step == total:
                 shown = job.on_sample(step)  # (N, C, H, W) or None
                 for logger in loggers if shown is not None else ():
@@ -236,6 +234,26 @@ def fit(
                 save(step)
                 raise Interrupted(step, str(run.path) if run else "(no run folder)")
     return step
+
+
+def _save(job: Job, run: RunFolder, step: int, tally: _Tally, seconds: float) -> None:
+    state = job_state(job, step, tally.acc, tally.count, seconds)
+    if not _finite_state(state):  # weights broke after the last logged loss
+        raise GankitError(f"training diverged by step {step}: weights not finite; {DIVERGED_HINT}")
+    run.save_checkpoint(state)
+    job.on_checkpoint(step)
+
+
+def _report(job: Job, run, loggers, bar, step: int, mean: Tensor, clock: _Clock) -> None:
+    """One metrics row: metrics.csv, the loggers and the progress bar."""
+    _check_finite(mean, job.stat_names, step)
+    if run is not None:
+        run.metrics.append(_row(job, step, mean, clock.seconds()))
+    rate = clock.rate(step, job.images_per_step)
+    scalars = dict(zip(job.stat_names, mean.tolist(), strict=True))
+    for logger in loggers:
+        logger.scalars(step, {**scalars, "images_per_s": rate})
+    bar.update(completed=step, info=_info(job, step, mean, rate))
 
 
 def _row(job: Job, step: int, mean: Tensor, seconds: float) -> dict:
