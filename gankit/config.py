@@ -18,6 +18,9 @@ from gankit.errors import GankitError
 @dataclass(frozen=True)
 class DataConfig:
     spec: str = "mnist"  # a data spec, see gankit.data
+    size: int = (
+        0  # images: side after the centre crop (faces: 128, the book's crop); 0: the spec's own
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class TrainConfig:
     checkpoint_every: int = 0  # checkpoint every N steps; 0: by time only
     checkpoint_seconds: float = 60.0  # and at least this often
     device: str = "auto"  # auto | cpu | cuda
+    amp: bool = True  # bf16 autocast on CUDA (see gankit.device); false: fp32 everywhere
+    amp_cpu: bool = False  # also on CPUs that compute bf16 natively (AMX), for large conv models
 
 
 @dataclass(frozen=True)
