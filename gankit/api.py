@@ -11,7 +11,7 @@ from torch import Tensor, nn
 
 from gankit.config import Config, apply_overrides
 from gankit.data import Batches, load_data
-from gankit.device import resolve_device
+from gankit.device import amp_dtype, configure, place_data, resolve_device
 from gankit.errors import GankitError
 from gankit.models import model_args
 from gankit.recipes import get_recipe
@@ -168,10 +168,12 @@ def train(
     if cfg.task != "gan":
         raise GankitError(f"recipe '{cfg.recipe}' is a {cfg.task} recipe, not a GAN")
     dev = resolve_device(device or cfg.train.device)
-    data_set = load_data(cfg.data.spec, "train").to(dev)
+    configure(dev)
+    data_set = place_data(load_data(cfg.data.spec, "train", size=cfg.data.size), dev)
     gan = build_gan(cfg, data_set.shape, data_set.num_classes, dev)
     out = Path(out) if out else Path("runs") / f"{cfg.recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
     info = {"data_shape": list(data_set.shape), "classes": list(data_set.classes or [])}
+    info["precision"] = str(amp_dtype(dev, cfg.train.amp, cfg.train.amp_cpu) or "float32")
     run = RunFolder.create(out, cfg, str(dev), resume, info)
     t = cfg.train
     batches = Batches(len(data_set), t.batch_size, t.seed)

@@ -125,7 +125,7 @@ def _parse_scalar(text: str, like: Any, key: str) -> Any:
             return float(text)
         if isinstance(like, tuple | list):
             parts = json.loads(text) if text.strip().startswith("[") else text.split(",")
-            return tuple(float(p) for p in parts)
+            return tuple(_number(p) for p in parts)
         if isinstance(like, str):
             return text
         if like is None:  # an optional value: take JSON if it parses, else the text
@@ -136,6 +136,16 @@ def _parse_scalar(text: str, like: Any, key: str) -> Any:
     except (ValueError, TypeError, json.JSONDecodeError):
         pass
     raise GankitError(f"--set {key}={text}: expected a value of type {want}")
+
+
+def _number(part: Any) -> int | float:
+    """An int where the text is one ("[256, 512]" stays integer layer sizes), else a float."""
+    if isinstance(part, int | float) and not isinstance(part, bool):
+        return part  # already parsed from JSON
+    try:
+        return int(part)
+    except ValueError:
+        return float(part)
 
 
 def _parse_free(text: str) -> Any:

@@ -8,11 +8,7 @@ from gankit.data import cache as cache_mod
 from gankit.data import load_data
 from gankit.data.dataset import resize_images
 from gankit.errors import GankitError
-
-
-@pytest.fixture(autouse=True)
-def _cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("GANKIT_CACHE", str(tmp_path / "cache"))
+from tests.faces_util import face_env  # noqa: F401  (autouse)
 
 
 def test_toy_faces_are_deterministic_and_prefixes_agree():

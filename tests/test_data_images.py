@@ -1,6 +1,5 @@
 """Folders, zips and the book's HDF5: make-hdf5 round trip, centre crop, splits, bad inputs."""
 
-import io
 import zipfile
 
 import h5py
@@ -15,34 +14,7 @@ from gankit.data import load_data
 from gankit.data.hdf5 import make_hdf5
 from gankit.data.images import crop_and_resize, split_indices
 from gankit.errors import GankitError
-
-
-@pytest.fixture(autouse=True)
-def _cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("GANKIT_CACHE", str(tmp_path / "cache"))
-
-
-def _pixels(i: int, h: int = 218, w: int = 178) -> np.ndarray:
-    rng = np.random.default_rng(i)
-    return (rng.random((h, w, 3)) * 255).astype(np.uint8)
-
-
-def _encoded(a: np.ndarray, fmt: str) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(a).save(buf, fmt)
-    return buf.getvalue()
-
-
-def make_zip(path, n=12, fmt="JPEG", extra=True):
-    """n small images (CelebA's 218×178), plus a text file and a corrupt 'jpg' to be skipped."""
-    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[fmt]
-    with zipfile.ZipFile(path, "w") as z:
-        for i in range(n):
-            z.writestr(f"img_align_celeba/{i:06d}.{ext}", _encoded(_pixels(i), fmt))
-        if extra:
-            z.writestr("img_align_celeba/notes.txt", "not an image")
-            z.writestr("img_align_celeba/broken.jpg", b"\xff\xd8 truncated")
-    return path
+from tests.faces_util import face_env, make_zip, pixels  # noqa: F401  (face_env: autouse)
 
 
 def test_make_hdf5_round_trips_pixels_in_the_book_layout(tmp_path):
@@ -57,7 +29,7 @@ def test_make_hdf5_round_trips_pixels_in_the_book_layout(tmp_path):
         ds = group["3.jpg"]
         assert ds.dtype == np.uint8 and ds.shape == (218, 178, 3)
         assert ds.compression == "gzip" and ds.compression_opts == 9
-        assert np.array_equal(ds[()], _pixels(3))
+        assert np.array_equal(ds[()], pixels(3))
     assert not list(tmp_path.glob("*.partial"))
 
 
@@ -98,14 +70,14 @@ def test_celeba_folder_and_zip_agree_and_crop_the_centre(tmp_path):
     assert from_h5.shape == (3, 128, 128) and len(from_h5) == 11  # one of 12 is the test split
     assert torch.equal(from_h5.x, from_zip.x) and torch.equal(from_zip.x, from_dir.x)
     first = int(split_indices(12, "train", "x")[0])
-    expected = _pixels(first)[45:173, 25:153].transpose(2, 0, 1)  # the central 128×128
+    expected = pixels(first)[45:173, 25:153].transpose(2, 0, 1)  # the central 128×128
     assert np.array_equal(from_h5.x[0].numpy(), expected)
     test = load_data(f"images:{src}", "test")
     assert len(test) == 1 and not any(torch.equal(test.x[0], x) for x in from_zip.x)
 
 
 def test_resize_and_small_images(tmp_path):
-    small = Image.fromarray(_pixels(0, 60, 90))
+    small = Image.fromarray(pixels(0, 60, 90))
     assert crop_and_resize(small).shape == (3, 128, 128)  # central 60×60 square, scaled up
     src = make_zip(tmp_path / "faces.zip", n=3, fmt="WEBP", extra=False)
     ds = load_data(f"images:{src}", size=64)

@@ -44,9 +44,15 @@ def make_gan_job(
 ) -> Job:
     """A `Job` that trains `gan` on `data` and writes samples into `run`."""
 
+    device = next(gan.G.parameters()).device  # data may stay on the CPU when it is too large
+
     def step(global_step: int) -> torch.Tensor:
         idx = batches.indices(global_step)  # (B,)
-        return gan_step(gan, data.batch(idx), data.labels(idx), noise)
+        real, labels = data.batch(idx), data.labels(idx)
+        if real.device != device:
+            real = real.to(device, non_blocking=True)
+            labels = labels.to(device, non_blocking=True) if labels is not None else None
+        return gan_step(gan, real, labels, noise)
 
     def on_sample(global_step: int) -> None:
         if run is None:
