@@ -92,3 +92,10 @@ def test_discriminator_builds_in_channels_last():
         memory_format=torch.channels_last
     )
     assert D(torch.rand(2, 3, 16, 16).contiguous(memory_format=torch.channels_last)).shape == (2,)
+
+
+def test_data_too_large_for_the_gpu_stays_in_cpu_memory(monkeypatch):
+    monkeypatch.setattr(dev_mod, "fits_on", lambda device, nbytes, share=0.5: False)
+    data = load_data("toy-faces:4", size=16)
+    placed = place_data(data, torch.device("cuda"))  # nothing is copied, so no GPU is needed
+    assert placed is data and placed.x.device.type == "cpu"
