@@ -199,7 +199,7 @@ def part_b(device: torch.device, batch: int, steps: int) -> None:
     )
     print(
         f"    FLOPs per image: plain {f_plain / 1e9:.2f} G, gankit {f_fast / 1e9:.2f} G "
-        "(gankit draws fresh seeds for G's step: one more G forward)"
+        "(gankit: fresh seeds for G's step, one more G forward; no D weight gradients in it)"
     )
     if device.type == "cuda":
         name = torch.cuda.get_device_name(device)
