@@ -10,7 +10,7 @@ from torch import Tensor, nn
 
 from gankit.config import Config, apply_overrides
 from gankit.data import Batches, load_data
-from gankit.device import resolve_device
+from gankit.device import amp_dtype, configure, place_data, resolve_device
 from gankit.errors import GankitError
 from gankit.models import model_args
 from gankit.recipes import get_recipe
@@ -194,9 +194,11 @@ def _train_gan(
     cfg: Config, dev, place: distributed.Dist, out: Path, resume, progress, tensorboard
 ) -> Run:
     """Data, models and run folder for `cfg` on this process, then the shared loop."""
-    data_set = load_data(cfg.data.spec, "train").to(dev)
+    configure(dev)
+    data_set = place_data(load_data(cfg.data.spec, "train", size=cfg.data.size), dev)
     gan = build_gan(cfg, data_set.shape, data_set.num_classes, dev)
     info = {"data_shape": list(data_set.shape), "classes": list(data_set.classes or [])}
+    info["precision"] = str(amp_dtype(dev, cfg.train.amp, cfg.train.amp_cpu) or "float32")
     run = _open_run(out, cfg, dev, resume, info, place)  # None on ranks other than 0
     t = cfg.train
     batches = Batches(len(data_set), t.batch_size, t.seed, place.rank, place.world)

@@ -237,6 +237,25 @@ def data_show_cmd(
         out.print(f"first samples: {ds.x[:3].tolist()}")
 
 
+@data_app.command("make-hdf5")
+def data_make_hdf5_cmd(
+    src: Path = typer.Argument(..., help="img_align_celeba.zip, or any zip or folder of images"),
+    out_file: Path = typer.Argument(..., help="the HDF5 file to write, e.g. celeba.h5"),
+    limit: int = typer.Option(0, "--limit", min=0, help="store at most N images (0: all)"),
+    force: bool = typer.Option(False, "--force", help="overwrite OUT if it exists"),
+    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+) -> None:
+    """Pack a zip or folder of images into the book's HDF5 layout (ch. 8)."""
+    from gankit.data.hdf5 import make_hdf5
+
+    result = make_hdf5(src, out_file, limit=limit, force=force, progress=not quiet)
+    out.print(
+        f"wrote {result.written} images to {result.path}; skipped {result.skipped} files "
+        "that are not readable images"
+    )
+    out.print(f"train on it with: gankit train gan-celeba-cnn --data celeba:{result.path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map failures to exit codes (see module docstring)."""
     command = typer.main.get_command(app)

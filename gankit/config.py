@@ -18,6 +18,9 @@ from gankit.errors import GankitError
 @dataclass(frozen=True)
 class DataConfig:
     spec: str = "mnist"  # a data spec, see gankit.data
+    size: int = (
+        0  # images: side after the centre crop (faces: 128, the book's crop); 0: the spec's own
+    )
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class TrainConfig:
     checkpoint_every: int = 0  # checkpoint every N steps; 0: by time only
     checkpoint_seconds: float = 60.0  # and at least this often
     device: str = "auto"  # auto | cpu | cuda
+    amp: bool = True  # bf16 autocast on CUDA (see gankit.device); false: fp32 everywhere
+    amp_cpu: bool = False  # also on CPUs that compute bf16 natively (AMX), for large conv models
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,16 @@ def _parse_scalar(text: str, like: Any, key: str) -> Any:
     except (ValueError, TypeError, json.JSONDecodeError):
         pass
     raise GankitError(f"--set {key}={text}: expected a value of type {want}")
+
+
+def _number(part: Any) -> int | float:
+    """An int where the text is one ("[256, 512]" stays integer layer sizes), else a float."""
+    if isinstance(part, int | float) and not isinstance(part, bool):
+        return part  # already parsed from JSON
+    try:
+        return int(part)
+    except ValueError:
+        return float(part)
 
 
 def _parse_free(text: str) -> Any:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from gankit.data.dataset import Batches, Dataset, epoch_permutation
+from gankit.data.dataset import Batches, Dataset, epoch_permutation, resize_dataset
+from gankit.data.faces import toy_faces
+from gankit.data.images import read_celeba_h5, read_images
 from gankit.data.mnist import (
     FASHION,
     FASHION_DIR,
@@ -23,13 +25,20 @@ __all__ = ["Batches", "Dataset", "epoch_permutation", "load_data", "register_spe
 
 # name → (loader(arg, split) -> Dataset, one-line description)
 SPECS: dict[str, tuple[Callable[[str | None, str], Dataset], str]] = {}
+SIZED: set[str] = set()  # specs whose loader takes `size` itself: loader(arg, split, size)
 
 
-def register_spec(name: str, description: str):
-    """Decorator: make `loader(arg, split)` available as data spec `name[:ARG]`."""
+def register_spec(name: str, description: str, sized: bool = False):
+    """Decorator: make `loader(arg, split)` available as data spec `name[:ARG]`.
+
+    `sized=True`: the loader is called as `loader(arg, split, size)` and makes images of side
+    `size` itself (0: its own default); other image specs are resized after loading.
+    """
 
     def wrap(loader):
         SPECS[name] = (loader, description)
+        if sized:
+            SIZED.add(name)
         return loader
 
     return wrap
@@ -40,8 +49,8 @@ def split_spec(spec: str) -> tuple[str, str | None]:
     return name.strip(), (arg.strip() or None)
 
 
-def load_data(spec: str, split: str = "train") -> Dataset:
-    """Load a data spec's `split` ("train" or "test") into memory.
+def load_data(spec: str, split: str = "train", size: int = 0) -> Dataset:
+    """Load a data spec's `split` ("train" or "test") into memory; `size` > 0: square images of that side.
 
     Example:
         >>> load_data("pattern-1010").shape
@@ -53,8 +62,13 @@ def load_data(spec: str, split: str = "train") -> Dataset:
     if name not in SPECS:
         valid = ", ".join(f"{n}" for n in sorted(SPECS))
         raise GankitError(f"unknown data spec '{spec}'; valid: {valid} (some take :FILE or :DIR)")
+    if size < 0:
+        raise GankitError(f"data.size {size}: expected 0 (the spec's own) or a side in pixels")
     loader, _ = SPECS[name]
-    return loader(arg, split)
+    if name in SIZED:
+        return loader(arg, split, size)
+    data = loader(arg, split)
+    return resize_dataset(data, size) if size and data.is_image else data
 
 
 @register_spec(
@@ -99,3 +113,26 @@ def _pattern(arg: str | None, split: str) -> Dataset:
     if arg is not None:
         raise GankitError(f"pattern-1010:{arg}: this spec takes no argument")
     return pattern_1010(split)
+
+
+@register_spec(
+    "celeba", "the book's CelebA HDF5 (celeba:FILE.h5), centre-cropped to 128", sized=True
+)
+def _celeba(arg: str | None, split: str, size: int) -> Dataset:
+    if arg is None:
+        raise GankitError("celeba: expected celeba:FILE.h5 (make one with gankit data make-hdf5)")
+    return read_celeba_h5(Path(arg).expanduser(), split, size)
+
+
+@register_spec("images", "a folder or zip of jpg/png/webp images (images:DIR|FILE.zip)", sized=True)
+def _images(arg: str | None, split: str, size: int) -> Dataset:
+    if arg is None:
+        raise GankitError("images: expected images:DIR or images:FILE.zip")
+    return read_images(Path(arg).expanduser(), split, size)
+
+
+@register_spec(
+    "toy-faces", "synthetic colour faces drawn from a seed (toy-faces[:N], 20,000)", sized=True
+)
+def _toy_faces(arg: str | None, split: str, size: int) -> Dataset:
+    return toy_faces(arg, split, size)

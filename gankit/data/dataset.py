@@ -113,3 +113,28 @@ def _cached_permutation(n: int, seed: int, epoch: int) -> Tensor:
         _PERM_CACHE.clear()  # one epoch at a time is all the loop needs
         _PERM_CACHE[key] = epoch_permutation(n, seed, epoch)
     return _PERM_CACHE[key]
+
+
+def resize_images(x: Tensor, size: int, chunk: int = 1024) -> Tensor:
+    """uint8 images (N, C, H, W) → (N, C, size, size), area-averaged (antialiased), in chunks.
+
+    Example:
+        >>> resize_images(torch.zeros(2, 3, 8, 8, dtype=torch.uint8), 4).shape
+        torch.Size([2, 3, 4, 4])
+    """
+    if tuple(x.shape[-2:]) == (size, size):
+        return x
+    out = torch.empty(x.shape[0], x.shape[1], size, size, dtype=torch.uint8)
+    for i in range(0, x.shape[0], chunk):
+        part = x[i : i + chunk].float()
+        part = torch.nn.functional.interpolate(
+            part, size=(size, size), mode="bilinear", antialias=True, align_corners=False
+        )
+        out[i : i + chunk] = part.round_().clamp_(0, 255).to(torch.uint8)
+    return out
+
+
+def resize_dataset(data: Dataset, size: int) -> Dataset:
+    """The same data set with its images resized to size × size (`data.size`)."""
+    note = f"{data.note}; resized to {size}×{size}"
+    return Dataset(data.name, resize_images(data.x, size), data.y, data.classes, note)

@@ -101,7 +101,8 @@ def image_metrics(f_fake: Tensor, f_real: Tensor, kid_size: int) -> dict:
 
 
 def evaluate_images(run, n: int, spec: str, features: str, seed: int, progress: bool) -> dict:
-    test, train = load_data(spec, "test"), load_data(spec, "train")
+    size = run.config.data.size  # the resize the run trained at (e.g. 64 for dcgan-faces64)
+    test, train = load_data(spec, "test", size=size), load_data(spec, "train", size=size)
     if tuple(test.shape) != tuple(run.shape):
         raise GankitError(
             f"--against {spec}: images of shape {test.shape}, the run makes {run.shape}"

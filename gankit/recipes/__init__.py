@@ -1,6 +1,7 @@
 """Recipes: named, reproducible configurations. One module per group registers its recipes.
 
 book.py   the book's GANs (ch. 6–7), batched by default
+faces.py  the face GANs (ch. 8–9) and the standard DCGAN at 64×64
 main.py   `mnist`, the main job: the best unconditional MNIST GAN for 2 CPU cores
 classifiers.py  the book's classifiers (ch. 2, 3, 9) and the feature CNNs of the metrics
 """
@@ -52,4 +53,4 @@ def all_recipes() -> list[Recipe]:
 
 
 def _load_all() -> None:
-    from gankit.recipes import book, classifiers, main  # noqa: F401  (each registers its recipes)
+    from gankit.recipes import book, classifiers, faces, main  # noqa: F401  (registers recipes)

@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 from gankit.config import Config
+from gankit.device import amp_dtype, autocast_for, memory_format_for
 from gankit.errors import GankitError
 from gankit.losses import get_loss
 from gankit.models import build_discriminator, build_generator
@@ -55,6 +56,9 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
     G = build_generator_from(cfg, shape, num_classes).to(device)
     D = build_discriminator_from(cfg, shape, num_classes).to(device)
     t = cfg.train
+    fmt = memory_format_for([G, D], image_data=len(shape) == 3)
+    G, D = G.to(memory_format=fmt), D.to(memory_format=fmt)
+    dev = torch.device(device)
     if t.d_update not in ("split", "joint"):
         raise GankitError(f"train.d_update '{t.d_update}': expected split or joint")
     return GAN(
@@ -67,4 +71,6 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
         latent_dim=cfg.model.latent_dim,
         num_classes=num_classes if cfg.model.conditional else 0,
         split_d=t.d_update == "split",
+        autocast=autocast_for(dev, amp_dtype(dev, t.amp, t.amp_cpu)),
+        memory_format=fmt,
     )

@@ -11,6 +11,7 @@ Extras (augmentation, penalties, EMA) plug in as callables; the step itself neve
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import torch
@@ -42,6 +43,10 @@ class GAN:
     # extra D loss terms: f(D, real, fake, labels, fake_labels) -> scalar
     d_penalties: list[Callable] = field(default_factory=list)
     after_g_step: list[Callable[[], None]] = field(default_factory=list)  # e.g. an EMA update
+    # speed settings from gankit.device: every forward runs inside `autocast()` (bf16 on CUDA);
+    # image batches enter in `memory_format` (channels_last for conv models). Losses stay fp32.
+    autocast: Callable[[], AbstractContextManager] = nullcontext
+    memory_format: torch.memory_format = torch.contiguous_format
 
 
 def _update(opt: torch.optim.Optimizer, loss: Tensor) -> None:
@@ -60,13 +65,16 @@ def _seeds(gan: GAN, n: int, noise: torch.Generator, device) -> tuple[Tensor, Te
 def d_step(gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator) -> Tensor:
     """Steps 1 and 2. Returns detached (d_loss, d_real_score, d_fake_score)."""
     z, fake_labels = _seeds(gan, real.shape[0], noise, real.device)
-    with torch.no_grad():
-        fake = gan.G(z, fake_labels)  # (B, *shape), no graph back into G
-    out_real = gan.D(gan.augment(real), labels)  # (B,) logits
+    with torch.no_grad(), gan.autocast():
+        # (B, *shape), no graph back into G; in real's dtype, so penalties run outside autocast
+        fake = gan.G(z, fake_labels).to(real.dtype)
+    with gan.autocast():
+        out_real = gan.D(gan.augment(real), labels).float()  # (B,) logits
     loss_real = gan.loss.d_real(out_real)
     if gan.split_d:
         _update(gan.opt_d, loss_real)
-    out_fake = gan.D(gan.augment(fake), fake_labels)
+    with gan.autocast():
+        out_fake = gan.D(gan.augment(fake), fake_labels).float()
     loss_fake = gan.loss.d_fake(out_fake)
     penalty = sum(p(gan.D, real, fake, labels, fake_labels) for p in gan.d_penalties)
     _update(gan.opt_d, loss_fake + penalty if gan.split_d else loss_real + loss_fake + penalty)
@@ -89,7 +97,8 @@ def g_step(gan: GAN, n: int, noise: torch.Generator, device) -> Tensor:
     D = unwrap(gan.D)
     D.requires_grad_(False)
     try:
-        out = D(gan.augment(gan.G(z, fake_labels)), fake_labels)
+        with gan.autocast():
+            out = D(gan.augment(gan.G(z, fake_labels)), fake_labels).float()
         loss = gan.loss.g(out)
         _update(gan.opt_g, loss)
     finally:
@@ -108,6 +117,8 @@ def gan_step(gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generat
     Example:
         >>> stats = gan_step(gan, real, None, torch.Generator().manual_seed(0))  # doctest: +SKIP
     """
+    if real.dim() == 4:
+        real = real.contiguous(memory_format=gan.memory_format)
     d_loss, d_real, d_fake = d_step(gan, real, labels, noise)
     g_loss = g_step(gan, real.shape[0], noise, real.device)
     return torch.stack([d_loss, g_loss, d_real, d_fake])

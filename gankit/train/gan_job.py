@@ -49,10 +49,16 @@ def make_gan_job(
 
     G = unwrap(gan.G)  # samples and the generator file use the plain module
 
+    device = next(gan.G.parameters()).device  # data may stay on the CPU when it is too large
+
     def step(global_step: int) -> torch.Tensor:
         idx = batches.indices(global_step)  # (B,) this process's shard
         noise.manual_seed(noise_seed(cfg.train.seed, batches.rank, global_step))
-        return gan_step(gan, data.batch(idx), data.labels(idx), noise)
+        real, labels = data.batch(idx), data.labels(idx)
+        if real.device != device:  # data left on the CPU: move this batch only
+            real = real.to(device, non_blocking=True)
+            labels = labels.to(device, non_blocking=True) if labels is not None else None
+        return gan_step(gan, real, labels, noise)
 
     def on_sample(global_step: int) -> torch.Tensor | None:
         """Writes the grid (or the 1010 values); returns the images for the loop's loggers."""

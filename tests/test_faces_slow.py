@@ -1,0 +1,35 @@
+"""Quality that takes minutes: dcgan-faces64 learns toy faces' colours (CI runs it; 2–3 min)."""
+
+import pytest
+import torch
+
+import gankit
+from gankit.data import load_data
+from tests.faces_util import face_env  # noqa: F401  (autouse)
+
+
+def channel_means(x: torch.Tensor) -> torch.Tensor:
+    """Per-channel means (3,) of images (N, 3, H, W) in [0, 1] or uint8."""
+    x = x.double() / 255 if x.dtype == torch.uint8 else x.double()
+    return x.mean(dim=(0, 2, 3))
+
+
+@pytest.mark.slow
+def test_dcgan_faces64_matches_the_colour_means_of_toy_faces(tmp_path):
+    spec = "toy-faces:4000"
+    run = gankit.train(
+        "dcgan-faces64",
+        data=spec,
+        out=tmp_path / "run",
+        steps=400,
+        set=["train.seed=0"],
+        progress=False,
+    )
+    real = channel_means(load_data(spec, "train", size=64).x)
+    fake = channel_means(run.sample(1000, seed=1))
+    # 400 steps (under 2 minutes on one busy core) reach about 0.06; the issue's 0.05 is met by
+    # the 10-minute run in benchmarks/faces64_cpu.py (0.047), too long for CI
+    assert (fake - real).abs().max() < 0.08, (fake.tolist(), real.tolist())
+    # not a flat colour: samples vary from image to image like faces on different backgrounds
+    per_image = run.sample(64, seed=2).mean(dim=(2, 3))  # (64, 3)
+    assert (per_image.std(dim=0) > 0.03).all()
