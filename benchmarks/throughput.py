@@ -42,7 +42,7 @@ class BookDataset:
         label = self.frame.iloc[index, 0]
         target = torch.zeros(10)
         target[label] = 1.0
-        image = torch.FloatTensor(self.frame.iloc[index, 1:].values) / 255.0
+        image = torch.FloatTensor(self.frame.iloc[index, 1:].to_numpy(copy=True)) / 255.0
         return label, image, target
 
 

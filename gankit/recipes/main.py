@@ -37,7 +37,7 @@ register(
             loss=LossConfig("hinge"),
             train=TrainConfig(
                 batch_size=64,
-                epochs=40,
+                epochs=100,
                 optimizer="adam",
                 lr_g=2e-4,
                 lr_d=2e-4,
