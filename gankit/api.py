@@ -17,7 +17,7 @@ from gankit.models import model_args
 from gankit.recipes import get_recipe
 from gankit.runs import CsvLog, RunFolder
 from gankit.train.build import build_gan, build_generator_from
-from gankit.train.gan_job import make_gan_job, pattern_log, write_plots
+from gankit.train.gan_job import make_gan_job, pattern_log, total_steps, write_plots
 from gankit.train.latent import generate
 from gankit.train.loop import Schedule, fit
 
@@ -182,13 +182,13 @@ def train(
         state = run.load_checkpoint(dev)
         run.write_config(cfg, str(dev), info)  # a longer run: record the new length
         _truncate_logs(run, int(state["step"]), data_set.shape)
-    total = t.steps if t.steps > 0 else t.epochs * batches.steps_per_epoch
+    total = total_steps(cfg, job.steps_per_epoch)
     sched = Schedule(total, t.log_every, t.sample_every, t.checkpoint_every, t.checkpoint_seconds)
     try:
         fit(job, run, sched, state, progress)
     finally:
         write_plots(run, gan, data_set.shape)
-    return Run(run.path, cfg, gan.G.eval(), data_set.shape, data_set.classes)
+    return Run(run.path, cfg, gan.sampler.eval(), data_set.shape, data_set.classes)
 
 
 def _truncate_logs(run: RunFolder, step: int, shape) -> None:

@@ -10,7 +10,8 @@ import torch
 
 from gankit.config import Config
 from gankit.data import Batches, Dataset
-from gankit.plots import plot_losses, plot_pattern, save_grid
+from gankit.errors import GankitError
+from gankit.plots import plot_losses, plot_pattern, plot_points, save_grid
 from gankit.runs import CsvLog, RunFolder
 from gankit.train.gan import GAN, gan_step
 from gankit.train.latent import generate
@@ -30,8 +31,37 @@ def grid_labels(n: int, num_classes: int) -> torch.Tensor | None:
     return torch.arange(n) % num_classes if num_classes else None
 
 
+def is_points(shape: tuple[int, ...]) -> bool:
+    """2-D points (ring-8, grid-25): drawn as scatter plots, not as the 1010 heat-map."""
+    return tuple(shape) == (2,)
+
+
 def pattern_log(run: RunFolder, width: int) -> CsvLog:
     return CsvLog(run.samples_dir / "pattern.csv", ("step", *(f"v{i}" for i in range(width))))
+
+
+def total_steps(cfg: Config, steps_per_epoch: int) -> int:
+    """The run's length in steps: train.steps, or train.epochs epochs."""
+    t = cfg.train
+    return t.steps if t.steps > 0 else t.epochs * steps_per_epoch
+
+
+def lr_schedule(gan: GAN, cfg: Config, total: int):
+    """A function of the global step that sets both learning rates (a pure function of the step,
+    so a resumed run follows the same schedule); train.lr_decay linear falls to 0 at `total`."""
+    t = cfg.train
+    if t.lr_decay not in ("none", "linear"):
+        raise GankitError(f"train.lr_decay '{t.lr_decay}': expected none or linear")
+    if t.lr_decay == "none":
+        return lambda step: None
+
+    def set_lr(step: int) -> None:
+        left = max(0.0, 1.0 - step / max(total, 1))
+        for opt, base in ((gan.opt_g, t.lr_g), (gan.opt_d, t.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = base * left
+
+    return set_lr
 
 
 def make_gan_job(
@@ -44,9 +74,13 @@ def make_gan_job(
 ) -> Job:
     """A `Job` that trains `gan` on `data` and writes samples into `run`."""
 
+    k = gan.d_steps  # each step reads k batches, one per D update; an epoch has fewer steps
+    schedule = lr_schedule(gan, cfg, total_steps(cfg, max(1, batches.steps_per_epoch // k)))
+
     def step(global_step: int) -> torch.Tensor:
-        idx = batches.indices(global_step)  # (B,)
-        return gan_step(gan, data.batch(idx), data.labels(idx), noise)
+        schedule(global_step)
+        idx = torch.cat([batches.indices(global_step * k + i) for i in range(k)])  # (k·B,)
+        return gan_step(gan, data.batch(idx), data.labels(idx), noise, global_step)
 
     def on_sample(global_step: int) -> None:
         if run is None:
@@ -54,26 +88,33 @@ def make_gan_job(
         if data.is_image:
             n, nrow, scale = grid_layout(data.shape)
             labels = grid_labels(n, gan.num_classes)
-            x = generate(gan.G, gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)
+            x = generate(gan.sampler, gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)
             save_grid(x, run.samples_dir / f"step-{global_step:06d}.png", nrow, scale)
+        elif is_points(data.shape):
+            x = generate(gan.sampler, gan.latent, gan.latent_dim, 1000, SAMPLE_SEED)  # (1000, 2)
+            path = run.samples_dir / f"step-{global_step:06d}.png"
+            plot_points(
+                x, data.x[:1000].cpu(), path, f"{cfg.recipe or data.name}, step {global_step}"
+            )
         else:
-            v = generate(gan.G, gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
+            v = generate(gan.sampler, gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
             log = pattern_log(run, v.numel())
             log.append({"step": global_step, **{f"v{i}": float(x) for i, x in enumerate(v)}})
 
     def on_checkpoint(global_step: int) -> None:
         if run is not None:
-            run.save_generator(gan.G, cfg)
+            run.save_generator(gan.sampler, cfg)  # G's average when EMA is on
 
     stateful = {
         "G": gan.G, "D": gan.D, "opt_g": gan.opt_g, "opt_d": gan.opt_d, "noise": RNGState(noise),
+        **gan.stateful,  # EMA weights and the regularisers' RNGs
     }  # fmt: skip
     return Job(
         step=step,
         stat_names=GAN_STATS,
         stateful=stateful,
-        images_per_step=batches.batch_size * batches.world,
-        steps_per_epoch=batches.steps_per_epoch,
+        images_per_step=batches.batch_size * batches.world * k,
+        steps_per_epoch=max(1, batches.steps_per_epoch // k),
         on_sample=on_sample,
         on_checkpoint=on_checkpoint,
         description=cfg.recipe or "train",
@@ -87,7 +128,7 @@ def write_plots(run: RunFolder, gan: GAN, shape: tuple[int, ...]) -> None:
         plot_losses(
             rows, run.plots_dir / "losses.png", gan.loss.ideal_d, gan.loss.ideal_g, gan.loss.name
         )
-    if len(shape) == 1:
+    if len(shape) == 1 and not is_points(shape):
         pattern = pattern_log(run, shape[0]).rows()
         if pattern:
             plot_pattern(pattern, run.plots_dir / "pattern.png")
