@@ -39,7 +39,7 @@ ANCHORS = {
 }
 
 
-def run_one(recipe: str, seed: int, out: Path, steps: int | None) -> dict:
+def run_one(recipe: str, seed: int, out: Path, steps: int | None, quick: bool) -> dict:
     """Train (unless done) and score one recipe at one seed."""
     folder = out / f"{recipe}-s{seed}"
     if (folder / "eval.json").exists():
@@ -47,18 +47,30 @@ def run_one(recipe: str, seed: int, out: Path, steps: int | None) -> dict:
     t0 = time.monotonic()
     run = gankit.train(recipe, out=folder, seed=seed, steps=steps, progress=False)
     seconds = time.monotonic() - t0
-    doc = evaluate_modes(run, classify=_classifier(run))
+    doc = evaluate_modes(run, classify=_classifier(run, quick))
     doc["train_seconds"] = round(seconds, 1)
     (folder / "eval.json").write_text(json.dumps(doc, indent=2) + "\n")
     return doc
 
 
-def _classifier(run):
+_DIGITS: dict = {}
+
+
+def _classifier(run, quick: bool):
+    """None for 2-D sets; the MNIST feature classifier, or with --quick-classifier the stand-in."""
     if run.config.data.spec.partition(":")[0] != "stacked-mnist":
         return None
-    from gankit.metrics.mode_benchmarks import mnist_digit_classifier
+    if "classify" not in _DIGITS:
+        if quick:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from quick_digits import quick_digit_classifier
 
-    return mnist_digit_classifier()
+            _DIGITS["classify"] = quick_digit_classifier()
+        else:
+            from gankit.metrics.mode_benchmarks import mnist_digit_classifier
+
+            _DIGITS["classify"] = mnist_digit_classifier()
+    return _DIGITS["classify"]
 
 
 def spread(values: list[float]) -> str:
@@ -85,6 +97,33 @@ def table(results: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+def figure(name: str, seeds: list[int], out: Path) -> Path:
+    """OUT/<set>.png: 2,500 samples of `-book` and modern at the first seed, over the real data."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gankit.data import load_data
+
+    real = load_data(name, "test").x[:2500]
+    fig, axes = plt.subplots(1, 2, figsize=(8, 4), sharex=True, sharey=True)
+    for ax, recipe in zip(axes, (f"{name}-book", name), strict=True):
+        folder = out / f"{recipe}-s{seeds[0]}"
+        x = gankit.load_run(folder).sample(2500, seed=0)
+        doc = json.loads((folder / "eval.json").read_text())
+        ax.scatter(real[:, 0], real[:, 1], s=2, c="0.6")
+        ax.scatter(x[:, 0], x[:, 1], s=2, c="tab:orange", alpha=0.5)
+        quality = 100 * doc["high_quality"]
+        ax.set_title(f"{recipe}: {doc['modes']} modes, {quality:.1f}% high quality", fontsize=9)
+        ax.set_aspect("equal")
+    fig.tight_layout()
+    path = out / f"{name}.png"
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sets", default="ring-8,grid-25")
@@ -92,17 +131,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", default="0,1,2")
     p.add_argument("--steps", type=int, default=None, help="override the recipes' length")
     p.add_argument("--out", type=Path, default=Path("runs/benchmarks-modes"))
+    p.add_argument(
+        "--quick-classifier",
+        action="store_true",
+        help="stacked-mnist: label digits with benchmarks/quick_digits.py's stand-in CNN",
+    )
     args = p.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     results: dict[str, list[dict]] = {}
     for name in args.sets.split(","):
         for kind in args.kinds.split(","):
             recipe = f"{name}-book" if kind == "book" else name
-            results[recipe] = [run_one(recipe, s, args.out, args.steps) for s in seeds]
+            results[recipe] = [
+                run_one(recipe, s, args.out, args.steps, args.quick_classifier) for s in seeds
+            ]
             print(table({recipe: results[recipe]}).splitlines()[-1], file=sys.stderr, flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
+    kinds = set(args.kinds.split(","))
+    for name in args.sets.split(","):
+        if name != "stacked-mnist" and kinds == {"book", "modern"}:
+            print(f"figure: {figure(name, seeds, args.out)}", file=sys.stderr)
     for name in args.sets.split(","):
         print(f"\npublished, {name}: " + "; ".join(f"{m} {a} / {b}" for m, a, b in ANCHORS[name]))
     return 0

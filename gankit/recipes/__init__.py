@@ -51,4 +51,4 @@ def all_recipes() -> list[Recipe]:
 
 
 def _load_all() -> None:
-    from gankit.recipes import book, main  # noqa: F401  (each registers its recipes on import)
+    from gankit.recipes import benchmarks, book, main  # noqa: F401  (each registers its recipes)
