@@ -17,7 +17,7 @@ from gankit.recipes import get_recipe
 from gankit.runs import CsvLog, RunFolder, default_run_path, disk_errors
 from gankit.train import distributed
 from gankit.train.build import build_gan, build_generator_from
-from gankit.train.gan_job import make_gan_job, pattern_log, write_plots
+from gankit.train.gan_job import make_gan_job, pattern_log, total_steps, write_plots
 from gankit.train.latent import generate
 from gankit.train.loop import Schedule, fit
 from gankit.train.tensorboard import TensorBoardLogger, summary_writer_class
@@ -212,7 +212,7 @@ def _train_gan(
     gan.G, gan.D = distributed.wrap(gan.G, dev, place), distributed.wrap(gan.D, dev, place)
     noise = torch.Generator(dev)  # seeded per rank and step by the job
     job = make_gan_job(gan, data_set, batches, noise, run, cfg)
-    total = t.steps if t.steps > 0 else t.epochs * batches.steps_per_epoch
+    total = total_steps(cfg, job.steps_per_epoch)
     sched = Schedule(total, t.log_every, t.sample_every, t.checkpoint_every, t.checkpoint_seconds)
     loggers = _loggers(run, tensorboard, int(state["step"]) if state else None)
     try:
@@ -224,7 +224,7 @@ def _train_gan(
         if run is not None:
             with disk_errors(run.path):
                 write_plots(run, gan, data_set.shape)
-    G = distributed.unwrap(gan.G).eval()
+    G = distributed.unwrap(gan.sampler).eval()  # the EMA average where EMA is on
     return Run(out, cfg, G, data_set.shape, data_set.classes)
 
 

@@ -53,6 +53,8 @@ class TrainConfig:
     lr_schedule: str = "constant"  # classifiers: constant | one-cycle (warm up, then anneal)
     betas: tuple = (0.9, 0.999)  # Adam's betas
     d_update: str = "split"  # split: the book's two D steps (real, then fake); joint: one step
+    d_steps: int = 1  # D updates per G update, each on its own real batch (WGAN-GP uses 5)
+    lr_decay: str = "none"  # none | linear: both learning rates fall linearly to 0 at the last step
     seed: int = 0
     log_every: int = 10  # metrics.csv row every N steps (the book samples losses every 10)
     sample_every: int = 0  # sample grid every N steps; 0: ten grids over the run
@@ -64,6 +66,21 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
+class RegularizerConfig:
+    """The modern stabilisers (gankit.train.regularizers, ema, augment); all off by default.
+
+    Two learning rates (TTUR, Heusel et al., 2017) need no field here: set train.lr_d ≠ train.lr_g.
+    """
+
+    gradient_penalty: float = 0.0  # λ of WGAN-GP's (‖∇D(x̂)‖ - 1)² on real/fake mixes; 10 is usual
+    r1: float = 0.0  # γ of the R1 penalty γ/2 ‖∇D(x_real)‖² (Mescheder et al., 2018)
+    r1_every: int = 1  # lazy R1: computed every k steps, weighted by k (StyleGAN2)
+    spectral_norm: bool = False  # wrap every linear and conv layer of D (Miyato et al., 2018)
+    ema: float = 0.0  # decay of the average of G's weights (e.g. 0.999); 0: off
+    augment: str = ""  # DiffAugment policy: comma-separated translation, cutout, color
+
+
+@dataclass(frozen=True)
 class Config:
     recipe: str = ""
     task: str = "gan"  # gan | classifier
@@ -71,6 +88,7 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     loss: LossConfig = field(default_factory=LossConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    reg: RegularizerConfig = field(default_factory=RegularizerConfig)
 
 
 # ----------------------------------------------------------------------------- (de)serialisation

@@ -2,7 +2,9 @@
 
 Each loss has three parts: D on real samples, D on generated samples, G through D. The book's
 losses (`bce`, `mse`) put D's logits through a sigmoid first: exactly the book's D, which ends in
-Sigmoid, followed by BCELoss or MSELoss.
+Sigmoid, followed by BCELoss or MSELoss. The modern ones (`non-saturating`, `hinge`, `wasserstein`,
+`lsgan`) read the raw output. Regularisers that need D itself (gradient penalty, R1) live in
+gankit.train.regularizers.
 
 Example:
     >>> out = torch.zeros(4)            # D undecided: sigmoid(0) = 0.5
@@ -65,6 +67,24 @@ def hinge_g(out: Tensor) -> Tensor:
     return -out.mean()
 
 
+def wasserstein_real(out: Tensor) -> Tensor:
+    """The critic's score of real samples, to be raised: -mean(out) (Arjovsky et al., 2017)."""
+    return -out.mean()
+
+
+def wasserstein_fake(out: Tensor) -> Tensor:
+    return out.mean()
+
+
+def ls_real(out: Tensor) -> Tensor:
+    """Least squares on raw outputs (Mao et al., 2017), codes 0 (fake) and 1 (real): mean((out-1)²)."""
+    return (out - 1.0).square().mean()
+
+
+def ls_fake(out: Tensor) -> Tensor:
+    return out.square().mean()
+
+
 def probability(out: Tensor) -> Tensor:
     return torch.sigmoid(out)
 
@@ -101,6 +121,15 @@ register_loss(
     GANLoss("non-saturating", softplus_real, softplus_fake, softplus_real, probability, LN2, LN2)
 )
 register_loss(GANLoss("hinge", hinge_real, hinge_fake, hinge_g, identity, 1.0, 0.0))
+# WGAN: an undecided critic scores everything alike, so both parts cancel at 0. Needs a Lipschitz
+# constraint: reg.gradient_penalty (WGAN-GP, Gulrajani et al., 2017) or spectral normalisation.
+register_loss(
+    GANLoss("wasserstein", wasserstein_real, wasserstein_fake, wasserstein_real, identity, 0.0, 0.0)
+)
+# LSGAN: the optimal D of a perfect G outputs 0.5 everywhere: (0.5 - 1)² = 0.5² = 0.25
+register_loss(GANLoss("lsgan", ls_real, ls_fake, ls_real, identity, 0.25, 0.25))
+
+LIPSCHITZ_LOSSES = ("wasserstein",)  # unbounded critics: refused without a Lipschitz constraint
 
 
 def get_loss(name: str) -> GANLoss:

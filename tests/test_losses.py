@@ -41,3 +41,22 @@ def test_non_saturating_equals_bce_on_logits_and_hinge_by_hand():
 def test_unknown_loss_lists_valid_ones():
     with pytest.raises(GankitError, match="valid: bce"):
         get_loss("wgan")
+
+
+def test_wasserstein_by_hand_and_its_equilibrium_is_zero():
+    out = torch.tensor([1.0, -2.0, 4.0])  # mean 1
+    w = LOSSES["wasserstein"]
+    assert (w.d_real(out).item(), w.d_fake(out).item(), w.g(out).item()) == (-1.0, 1.0, -1.0)
+    undecided = torch.full((5,), 0.3)  # any constant critic: the two D parts cancel
+    assert (w.d_real(undecided) + w.d_fake(undecided)).item() == pytest.approx(w.ideal_d)
+
+
+def test_lsgan_by_hand_with_codes_zero_and_one():
+    out = torch.tensor([0.5, 2.0])
+    ls = LOSSES["lsgan"]
+    assert ls.d_real(out).item() == pytest.approx((0.25 + 1.0) / 2)  # (0.5-1)², (2-1)²
+    assert ls.d_fake(out).item() == pytest.approx((0.25 + 4.0) / 2)  # 0.5², 2²
+    assert ls.g(out).item() == pytest.approx(0.625)
+    half = torch.full((3,), 0.5)  # the optimal D of a perfect G
+    assert (ls.d_real(half) + ls.d_fake(half)).item() / 2 == pytest.approx(ls.ideal_d)
+    assert ls.g(half).item() == pytest.approx(ls.ideal_g)

@@ -139,3 +139,48 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tmp_path):
     assert 0 < state["step"] < 200000
     gankit.train("gan-1010", out=out, steps=state["step"] + 10, resume=True, progress=False)
     assert _steps(out)[-1] == state["step"] + 10
+
+
+STABILISED = {
+    **TINY,
+    "reg.ema": 0.9,
+    "reg.r1": 1.0,
+    "reg.r1_every": 3,
+    "reg.augment": "translation,cutout,color",
+    "train.d_steps": 2,
+    "train.d_update": "joint",
+}
+
+
+@pytest.mark.parametrize("first", [11])  # off the lazy-R1 and logging boundaries
+def test_resume_is_bitwise_exact_with_ema_lazy_r1_augment_and_d_steps(tmp_path, first):
+    straight, split = tmp_path / "straight", tmp_path / "split"
+    common = {"batch_size": 8, "set": STABILISED, "progress": False}
+    gankit.train("gan-mnist", out=straight, steps=30, **common)
+    gankit.train("gan-mnist", out=split, steps=first, **common)
+    gankit.train("gan-mnist", out=split, steps=30, resume=True, progress=False)
+    a = torch.load(straight / "checkpoints" / "last.pt", weights_only=True)
+    b = torch.load(split / "checkpoints" / "last.pt", weights_only=True)
+    for part in ("G", "D"):
+        assert all(torch.equal(a[part][k], b[part][k]) for k in a[part]), part
+    ema_a, ema_b = a["G_ema"]["weights"], b["G_ema"]["weights"]
+    assert all(torch.equal(ema_a[k], ema_b[k]) for k in ema_a)
+    assert int(a["G_ema"]["updates"]) == 30
+    assert a["opt_d"]["state"][0]["step"].item() == 60  # two D updates per step
+    # generator.safetensors holds the average, not the last G
+    saved = load_file(str(straight / "generator.safetensors"))
+    assert all(torch.equal(saved[k], ema_a[k]) for k in saved)
+    assert not all(torch.equal(saved[k], a["G"][k]) for k in saved)
+    run = gankit.load_run(straight)
+    assert torch.equal(run.sample(3, seed=1), run.sample(3, seed=1))
+
+
+def test_linear_lr_decay_reaches_zero_and_d_steps_count_epochs(tmp_path):
+    run = gankit.train(
+        "gan-mnist", out=tmp_path / "r", epochs=1, batch_size=400, progress=False,
+        set={**TINY, "train.d_steps": 2, "train.lr_decay": "linear", "train.log_every": 1},
+    )  # fmt: skip
+    state = torch.load(run.path / "checkpoints" / "last.pt", weights_only=True)
+    assert state["step"] == 5  # 4,000 images / 400 per batch / 2 batches per step
+    assert state["opt_g"]["param_groups"][0]["lr"] == pytest.approx(1e-3 * (1 - 4 / 5))
+    assert run.metrics()[-1]["images_seen"] == 4000

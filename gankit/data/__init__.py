@@ -11,6 +11,7 @@ from pathlib import Path
 from gankit.data.dataset import Batches, Dataset, epoch_permutation, resize_dataset
 from gankit.data.faces import toy_faces
 from gankit.data.images import read_celeba_h5, read_images
+from gankit.data.mixtures import mixture_data, stacked_mnist
 from gankit.data.mnist import (
     FASHION,
     FASHION_DIR,
@@ -136,3 +137,27 @@ def _images(arg: str | None, split: str, size: int) -> Dataset:
 )
 def _toy_faces(arg: str | None, split: str, size: int) -> Dataset:
     return toy_faces(arg, split, size)
+
+
+def _no_argument(name: str, arg: str | None) -> None:
+    if arg is not None:
+        raise GankitError(f"{name}:{arg}: this spec takes no argument")
+
+
+@register_spec("ring-8", "8 Gaussians on the unit circle, σ = 0.01 (mode-collapse benchmark)")
+def _ring(arg: str | None, split: str) -> Dataset:
+    _no_argument("ring-8", arg)
+    return mixture_data("ring-8", split)
+
+
+@register_spec("grid-25", "25 Gaussians on {−4, −2, 0, 2, 4}², σ = 0.05 (mode-collapse benchmark)")
+def _grid(arg: str | None, split: str) -> Dataset:
+    _no_argument("grid-25", arg)
+    return mixture_data("grid-25", split)
+
+
+@register_spec(
+    "stacked-mnist", "3 mnist digits as RGB: 1,000 modes (stacked-mnist:ARG reads mnist:ARG)"
+)
+def _stacked(arg: str | None, split: str) -> Dataset:
+    return stacked_mnist(load_data("mnist" + (f":{arg}" if arg else ""), split), split)

@@ -21,18 +21,20 @@ from gankit.data.synthetic import PATTERN_1010
 from gankit.errors import GankitError
 from gankit.metrics.features import cached_cnn, feature_recipe, get_extractor
 from gankit.metrics.fid import fid, kid
+from gankit.metrics.mode_benchmarks import benchmark_name, mode_metrics
 from gankit.metrics.modes import mode_coverage
 from gankit.metrics.prdc import prdc
 from gankit.runs import RunFolder, atomic_write_bytes
 
 KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
 CHUNK = 1000  # samples drawn per call of G
+DEFAULT_N = 10_000  # the benchmark sets pick their own n (2,500 or 26,000) unless asked
 MIN_N = 12  # precision/recall and density/coverage need more than k = 5 neighbours per set
 
 
 def evaluate(
     run,
-    n: int = 10_000,
+    n: int = DEFAULT_N,
     against: str | None = None,
     features: str = "auto",
     seed: int = 0,
@@ -53,6 +55,8 @@ def evaluate(
 
         test = load_data(spec, "test")
         doc = {"data": spec, "split": "test", **evaluate_classifier(run.model, test)}
+    elif benchmark_name(spec):  # ring-8, grid-25, stacked-mnist: modes covered, KL to uniform
+        doc = mode_metrics(run, None if n == DEFAULT_N else n, seed)
     elif len(run.shape) == 1:
         doc = evaluate_pattern(run, n, spec)
     else:

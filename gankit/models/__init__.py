@@ -1,6 +1,6 @@
 """Generators, discriminators and classifiers, built by name. See `registry`."""
 
-from gankit.models import book_conv, classifiers, dcgan, mlp  # noqa: F401  (registers models)
+from gankit.models import book_conv, classifiers, conv28, dcgan, mlp  # noqa: F401  (registers)
 from gankit.models.registry import (
     CLASSIFIERS,
     DISCRIMINATORS,

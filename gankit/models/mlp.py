@@ -44,6 +44,9 @@ def _hidden_stack(sizes, width_in, act, slope, norm, sn=False) -> tuple[nn.Seque
 class MLPGenerator(nn.Module):
     """Seed (B, latent_dim) [+ one-hot label] → samples (B, *out_shape) in [0, 1].
 
+    `output="linear"` drops the final sigmoid, for vector data that is not in [0, 1] (the 2-D
+    mixtures `ring-8`, `grid-25`).
+
     Example:
         >>> g = MLPGenerator(latent_dim=100, out_shape=(1, 28, 28))
         >>> g(torch.randn(2, 100)).shape  # doctest: +SKIP
@@ -60,8 +63,12 @@ class MLPGenerator(nn.Module):
         activation: str = "leaky-relu",
         slope: float = 0.02,
         norm: bool | str = True,
+        output: str = "sigmoid",
     ):
         super().__init__()
+        if output not in ("sigmoid", "linear"):
+            raise GankitError(f"model.g.output '{output}': expected sigmoid or linear")
+        self.output = output
         self.latent_dim, self.out_shape, self.num_classes = (
             latent_dim,
             tuple(out_shape),
@@ -72,7 +79,9 @@ class MLPGenerator(nn.Module):
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         h = self.body(with_labels(z, labels, self.num_classes))  # (B, hidden[-1])
-        return self.head(h).sigmoid().view(z.shape[0], *self.out_shape)
+        out = self.head(h)  # (B, prod(out_shape))
+        out = out.sigmoid() if self.output == "sigmoid" else out
+        return out.view(z.shape[0], *self.out_shape)
 
 
 @register_discriminator("mlp")

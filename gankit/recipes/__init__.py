@@ -53,4 +53,4 @@ def all_recipes() -> list[Recipe]:
 
 
 def _load_all() -> None:
-    from gankit.recipes import book, classifiers, faces, main  # noqa: F401  (registers recipes)
+    from gankit.recipes import benchmarks, book, classifiers, faces, main  # noqa: F401  (registers)

@@ -8,10 +8,17 @@ from torch import nn
 from gankit.config import Config
 from gankit.device import amp_dtype, autocast_for, memory_format_for
 from gankit.errors import GankitError
-from gankit.losses import get_loss
+from gankit.losses import LIPSCHITZ_LOSSES, get_loss
 from gankit.models import build_discriminator, build_generator
+from gankit.train.augment import DiffAugment
+from gankit.train.ema import EMA
 from gankit.train.gan import GAN
 from gankit.train.latent import KINDS
+from gankit.train.loop import RNGState
+from gankit.train.regularizers import GradientPenalty, R1Penalty, spectral_normalise
+
+# offsets from train.seed for the regularisers' own random streams (the loop's noise uses +1)
+GP_SEED, AUGMENT_SEED = 2, 3
 
 
 def build_generator_from(cfg: Config, shape: tuple[int, ...], num_classes: int) -> nn.Module:
@@ -52,16 +59,17 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
         raise GankitError(f"model.latent '{cfg.model.latent}': expected one of {', '.join(KINDS)}")
     if cfg.model.conditional and num_classes == 0:
         raise GankitError(f"data '{cfg.data.spec}' has no labels; a conditional model needs them")
+    _check(cfg)
     torch.manual_seed(cfg.train.seed)
     G = build_generator_from(cfg, shape, num_classes).to(device)
     D = build_discriminator_from(cfg, shape, num_classes).to(device)
+    if cfg.reg.spectral_norm:
+        spectral_normalise(D)  # before the optimiser: it re-registers D's weights
     t = cfg.train
     fmt = memory_format_for([G, D], image_data=len(shape) == 3)
     G, D = G.to(memory_format=fmt), D.to(memory_format=fmt)
     dev = torch.device(device)
-    if t.d_update not in ("split", "joint"):
-        raise GankitError(f"train.d_update '{t.d_update}': expected split or joint")
-    return GAN(
+    gan = GAN(
         G=G,
         D=D,
         opt_g=build_optimizer(t.optimizer, G.parameters(), t.lr_g, t.betas),
@@ -73,4 +81,48 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
         split_d=t.d_update == "split",
         autocast=autocast_for(dev, amp_dtype(dev, t.amp, t.amp_cpu)),
         memory_format=fmt,
+        d_steps=t.d_steps,
     )
+    add_stabilisers(gan, cfg, shape, dev)
+    return gan
+
+
+def _check(cfg: Config) -> None:
+    t, r = cfg.train, cfg.reg
+    if t.d_update not in ("split", "joint"):
+        raise GankitError(f"train.d_update '{t.d_update}': expected split or joint")
+    if t.d_steps < 1 or r.r1_every < 1:
+        raise GankitError("train.d_steps and reg.r1_every: expected at least 1")
+    if not 0.0 <= r.ema < 1.0:
+        raise GankitError(f"reg.ema {r.ema}: expected a decay in [0, 1), e.g. 0.999 (0: off)")
+    if min(r.gradient_penalty, r.r1) < 0:
+        raise GankitError("reg.gradient_penalty and reg.r1: expected weights ≥ 0")
+    lipschitz = r.gradient_penalty > 0 or r.spectral_norm or cfg.model.d.get("spectral_norm")
+    if cfg.loss.name in LIPSCHITZ_LOSSES and not lipschitz:
+        raise GankitError(
+            f"loss.name {cfg.loss.name}: needs a Lipschitz critic; set reg.gradient_penalty=10 "
+            "or reg.spectral_norm=true"
+        )
+
+
+def add_stabilisers(gan: GAN, cfg: Config, shape: tuple[int, ...], device: torch.device) -> None:
+    """Plug the configured regularisers into `gan`'s step: penalties, augmentation, EMA."""
+    r, seed = cfg.reg, cfg.train.seed
+    if r.gradient_penalty > 0:
+        rng = torch.Generator(device).manual_seed(seed + GP_SEED)
+        gan.d_penalties.append(GradientPenalty(r.gradient_penalty, rng))
+        gan.stateful["gp_rng"] = RNGState(rng)
+    if r.r1 > 0:
+        gan.d_penalties.append(R1Penalty(r.r1, r.r1_every, lambda: gan.global_step))
+    if r.augment:
+        if len(shape) != 3:
+            raise GankitError(
+                f"reg.augment: DiffAugment needs images, not vectors of shape {shape}"
+            )
+        rng = torch.Generator(device).manual_seed(seed + AUGMENT_SEED)
+        gan.augment = DiffAugment(r.augment, rng)
+        gan.stateful["augment_rng"] = RNGState(rng)
+    if r.ema > 0:
+        gan.ema = EMA(gan.G, r.ema)
+        gan.after_g_step.append(gan.ema.update)
+        gan.stateful["G_ema"] = gan.ema

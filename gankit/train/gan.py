@@ -5,6 +5,7 @@ Per batch, as the book's ch. 5 teaches:
   2. D on generated samples, detached from G, target "fake";
   3. G through D with fresh seeds, target "real"; only G's weights change.
 With `split_d` (the book) steps 1 and 2 are two optimiser steps; otherwise one step on their sum.
+With `d_steps` = k, steps 1-2 run k times (each on its own real batch) before one step 3.
 Extras (augmentation, penalties, EMA) plug in as callables; the step itself never changes.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import Tensor, nn
@@ -47,6 +49,16 @@ class GAN:
     # image batches enter in `memory_format` (channels_last for conv models). Losses stay fp32.
     autocast: Callable[[], AbstractContextManager] = nullcontext
     memory_format: torch.memory_format = torch.contiguous_format
+    d_steps: int = 1  # D updates per G update
+    global_step: int = 0  # set by gan_step; read by schedules such as lazy R1
+    ema: Any = None  # gankit.train.ema.EMA of G's weights: sampling uses it when set
+    # checkpointed with the run besides G, D and the optimisers: EMA weights, extra RNGs
+    stateful: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator to draw samples from: G's moving average when EMA is on, else G."""
+        return self.ema.model if self.ema is not None else self.G
 
 
 def _update(opt: torch.optim.Optimizer, loss: Tensor) -> None:
@@ -108,17 +120,24 @@ def g_step(gan: GAN, n: int, noise: torch.Generator, device) -> Tensor:
     return loss.detach()
 
 
-def gan_step(gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator) -> Tensor:
-    """One training step on a batch of real samples (B, *shape).
+def gan_step(
+    gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator, step: int = 0
+) -> Tensor:
+    """One training step at global step `step` on real samples (k·B, *shape): k = gan.d_steps
+    batches of B, one per D update; G's update draws B samples.
 
     Returns a detached tensor (d_loss, g_loss, d_real, d_fake) left on the device, so the loop
-    reads it only when it logs (no synchronisation per step).
+    reads it only when it logs (no synchronisation per step); D's figures are means over its k updates.
 
     Example:
         >>> stats = gan_step(gan, real, None, torch.Generator().manual_seed(0))  # doctest: +SKIP
     """
     if real.dim() == 4:
         real = real.contiguous(memory_format=gan.memory_format)
-    d_loss, d_real, d_fake = d_step(gan, real, labels, noise)
-    g_loss = g_step(gan, real.shape[0], noise, real.device)
+    gan.global_step = step
+    reals = real.chunk(gan.d_steps)  # k × (B, *shape)
+    ys = labels.chunk(gan.d_steps) if labels is not None else [None] * len(reals)
+    d_stats = torch.stack([d_step(gan, x, y, noise) for x, y in zip(reals, ys, strict=True)])
+    d_loss, d_real, d_fake = d_stats.mean(0)  # (3,) over the k D updates
+    g_loss = g_step(gan, reals[0].shape[0], noise, real.device)
     return torch.stack([d_loss, g_loss, d_real, d_fake])

@@ -10,7 +10,8 @@ import torch
 
 from gankit.config import Config
 from gankit.data import Batches, Dataset
-from gankit.plots import plot_losses, plot_pattern, save_grid
+from gankit.errors import GankitError
+from gankit.plots import plot_losses, plot_pattern, plot_points, save_grid
 from gankit.runs import GAN_STATS, CsvLog, RunFolder
 from gankit.train.distributed import mean_over_ranks, noise_seed, unwrap
 from gankit.train.gan import GAN, gan_step
@@ -30,8 +31,37 @@ def grid_labels(n: int, num_classes: int) -> torch.Tensor | None:
     return torch.arange(n) % num_classes if num_classes else None
 
 
+def is_points(shape: tuple[int, ...]) -> bool:
+    """2-D points (ring-8, grid-25): drawn as scatter plots, not as the 1010 heat-map."""
+    return tuple(shape) == (2,)
+
+
 def pattern_log(run: RunFolder, width: int) -> CsvLog:
     return CsvLog(run.samples_dir / "pattern.csv", ("step", *(f"v{i}" for i in range(width))))
+
+
+def total_steps(cfg: Config, steps_per_epoch: int) -> int:
+    """The run's length in steps: train.steps, or train.epochs epochs."""
+    t = cfg.train
+    return t.steps if t.steps > 0 else t.epochs * steps_per_epoch
+
+
+def lr_schedule(gan: GAN, cfg: Config, total: int):
+    """A function of the global step that sets both learning rates (a pure function of the step,
+    so a resumed run follows the same schedule); train.lr_decay linear falls to 0 at `total`."""
+    t = cfg.train
+    if t.lr_decay not in ("none", "linear"):
+        raise GankitError(f"train.lr_decay '{t.lr_decay}': expected none or linear")
+    if t.lr_decay == "none":
+        return lambda step: None
+
+    def set_lr(step: int) -> None:
+        left = max(0.0, 1.0 - step / max(total, 1))
+        for opt, base in ((gan.opt_g, t.lr_g), (gan.opt_d, t.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = base * left
+
+    return set_lr
 
 
 def make_gan_job(
@@ -47,18 +77,25 @@ def make_gan_job(
     `gan.G`/`gan.D` may be DDP wrappers; `batches` holds this process's rank and the world size.
     """
 
-    G = unwrap(gan.G)  # samples and the generator file use the plain module
+    G = unwrap(gan.G)  # checkpoints use the plain module
+    device = next(G.parameters()).device  # data may stay on the CPU when it is too large
 
-    device = next(gan.G.parameters()).device  # data may stay on the CPU when it is too large
+    def sampler() -> torch.nn.Module:
+        """What samples and generator.safetensors come from: G's EMA average where EMA is on."""
+        return unwrap(gan.sampler)
+
+    k = gan.d_steps  # each step reads k batches, one per D update; an epoch has fewer steps
+    schedule = lr_schedule(gan, cfg, total_steps(cfg, max(1, batches.steps_per_epoch // k)))
 
     def step(global_step: int) -> torch.Tensor:
-        idx = batches.indices(global_step)  # (B,) this process's shard
+        schedule(global_step)
         noise.manual_seed(noise_seed(cfg.train.seed, batches.rank, global_step))
+        idx = torch.cat([batches.indices(global_step * k + i) for i in range(k)])  # (k·B,) shard
         real, labels = data.batch(idx), data.labels(idx)
         if real.device != device:  # data left on the CPU: move this batch only
             real = real.to(device, non_blocking=True)
             labels = labels.to(device, non_blocking=True) if labels is not None else None
-        return gan_step(gan, real, labels, noise)
+        return gan_step(gan, real, labels, noise, global_step)
 
     def on_sample(global_step: int) -> torch.Tensor | None:
         """Writes the grid (or the 1010 values); returns the images for the loop's loggers."""
@@ -67,26 +104,36 @@ def make_gan_job(
         if data.is_image:
             n, nrow, scale = grid_layout(data.shape)
             labels = grid_labels(n, gan.num_classes)
-            x = generate(G, gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)
+            x = generate(sampler(), gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)
             save_grid(x, run.samples_dir / f"step-{global_step:06d}.png", nrow, scale)
             return x  # (n, C, H, W)
-        v = generate(G, gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
+        if is_points(data.shape):
+            x = generate(sampler(), gan.latent, gan.latent_dim, 1000, SAMPLE_SEED)  # (1000, 2)
+            path = run.samples_dir / f"step-{global_step:06d}.png"
+            plot_points(
+                x, data.x[:1000].cpu(), path, f"{cfg.recipe or data.name}, step {global_step}"
+            )
+            return None
+        v = generate(sampler(), gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
         log = pattern_log(run, v.numel())
         log.append({"step": global_step, **{f"v{i}": float(x) for i, x in enumerate(v)}})
         return None
 
     def on_checkpoint(global_step: int) -> None:
         if run is not None:
-            run.save_generator(G, cfg)
+            run.save_generator(sampler(), cfg)  # G's average when EMA is on
 
-    # no RNG state: G's seeds are a function of (seed, rank, step), see noise_seed
-    stateful = {"G": G, "D": unwrap(gan.D), "opt_g": gan.opt_g, "opt_d": gan.opt_d}
+    # G's seeds are a function of (seed, rank, step), see noise_seed: no RNG state for them
+    stateful = {
+        "G": G, "D": unwrap(gan.D), "opt_g": gan.opt_g, "opt_d": gan.opt_d,
+        **gan.stateful,  # EMA weights and the regularisers' RNGs
+    }  # fmt: skip
     return Job(
         step=step,
         stat_names=GAN_STATS,
         stateful=stateful,
-        images_per_step=batches.batch_size * batches.world,
-        steps_per_epoch=batches.steps_per_epoch,
+        images_per_step=batches.batch_size * batches.world * k,
+        steps_per_epoch=max(1, batches.steps_per_epoch // k),
         on_sample=on_sample,
         on_checkpoint=on_checkpoint,
         description=cfg.recipe or "train",
@@ -101,7 +148,7 @@ def write_plots(run: RunFolder, gan: GAN, shape: tuple[int, ...]) -> None:
         plot_losses(
             rows, run.plots_dir / "losses.png", gan.loss.ideal_d, gan.loss.ideal_g, gan.loss.name
         )
-    if len(shape) == 1:
+    if len(shape) == 1 and not is_points(shape):
         pattern = pattern_log(run, shape[0]).rows()
         if pattern:
             plot_pattern(pattern, run.plots_dir / "pattern.png")

@@ -29,6 +29,19 @@ class Interrupted(Exception):
         self.step, self.path = step, path
 
 
+class RNGState:
+    """Makes a torch.Generator checkpointable like a module (e.g. a regulariser's own stream)."""
+
+    def __init__(self, generator: torch.Generator):
+        self.generator = generator
+
+    def state_dict(self) -> dict:
+        return {"state": self.generator.get_state()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.generator.set_state(state["state"].cpu())
+
+
 class Logger(Protocol):
     """Somewhere besides metrics.csv to send what the loop logs (e.g. TensorBoard)."""
 

@@ -1,0 +1,135 @@
+"""Mode-collapse benchmarks (docs/benchmarks.md): for each set a `-book` recipe, the book's choices
+(the ch. 7 MLPs, BCE, Adam, two D updates per batch, no regulariser), and the modern recipe that
+covers every mode. `benchmarks/modes.py` runs them over several seeds.
+"""
+
+from __future__ import annotations
+
+from gankit.config import (
+    Config,
+    DataConfig,
+    LossConfig,
+    ModelConfig,
+    RegularizerConfig,
+    TrainConfig,
+)
+from gankit.recipes import Recipe, register
+
+# the book's improved MLPs (ch. 7), with G's sigmoid dropped: 2-D points are not in [0, 1]
+_BOOK_G = {"hidden": [200], "activation": "leaky-relu", "slope": 0.02, "norm": True}
+_BOOK_2D_G = {**_BOOK_G, "output": "linear"}
+_BOOK_D = {"hidden": [200], "activation": "leaky-relu", "slope": 0.02, "norm": True}
+# modern 2-D pair: three wide ReLU-like layers, no LayerNorm in D (R1 judges samples one by one)
+_WIDE = {"hidden": [256, 256, 256], "activation": "leaky-relu", "slope": 0.2, "norm": False}
+_MODERN_2D_G = {**_WIDE, "output": "linear"}
+
+
+def _book_2d(name: str, steps: int) -> Config:
+    return Config(
+        recipe=f"{name}-book",
+        data=DataConfig(name),
+        model=ModelConfig(g=_BOOK_2D_G, d=_BOOK_D, latent="normal", latent_dim=100),
+        loss=LossConfig("bce"),
+        train=TrainConfig(batch_size=256, steps=steps, optimizer="adam", lr_g=2e-4, lr_d=2e-4),
+    )
+
+
+def _modern_2d(name: str, steps: int) -> Config:
+    return Config(
+        recipe=name,
+        data=DataConfig(name),
+        model=ModelConfig(g=_MODERN_2D_G, d=_WIDE, latent="normal", latent_dim=16),
+        loss=LossConfig("non-saturating"),
+        train=TrainConfig(
+            batch_size=256,
+            steps=steps,
+            optimizer="adam",
+            lr_g=2e-4,
+            lr_d=2e-4,
+            betas=(0.5, 0.99),
+            d_update="joint",
+            lr_decay="linear",
+            sample_every=1000,
+        ),
+        reg=RegularizerConfig(r1=0.1, r1_every=4, ema=0.999),
+    )
+
+
+_2D_STEPS = {"ring-8": 6000, "grid-25": 6000}
+for _name, _steps in _2D_STEPS.items():
+    register(
+        Recipe(
+            name=f"{_name}-book",
+            chapter="beyond",
+            shows=f"the book's GAN on {_name}: how many modes it finds and how sharply",
+            differs="the book's ch. 7 MLPs, BCE and Adam; batch 256, lr 2e-4, G without sigmoid",
+            config=_book_2d(_name, _steps),
+        )
+    )
+    register(
+        Recipe(
+            name=_name,
+            chapter="beyond",
+            shows=f"every mode of {_name}, sharply: non-saturating loss, lazy R1, EMA, lr decay",
+            differs=(
+                "not the book's: 3×256 MLPs, non-saturating loss, R1 γ 0.1 every 4 steps, EMA "
+                "0.999, one joint D step, Adam(0.5, 0.99) lr 2e-4 falling linearly to 0"
+            ),
+            config=_modern_2d(_name, _steps),
+        )
+    )
+
+register(
+    Recipe(
+        name="stacked-mnist-book",
+        chapter="beyond",
+        shows="the book's choices on Stacked MNIST's 1,000 modes: BCE, Adam, BatchNorm in D",
+        differs="a 28×28 DCGAN-style pair (the book's ch. 9 habits: BatchNorm in D), batch 64",
+        config=Config(
+            recipe="stacked-mnist-book",
+            data=DataConfig("stacked-mnist"),
+            model=ModelConfig(
+                generator="conv28",
+                discriminator="conv28",
+                g={"width": 32},
+                d={"width": 32, "norm": True},
+                latent_dim=64,
+            ),
+            loss=LossConfig("bce"),
+            train=TrainConfig(batch_size=64, epochs=12, lr_g=2e-4, lr_d=2e-4),
+        ),
+    )
+)
+
+register(
+    Recipe(
+        name="stacked-mnist",
+        chapter="beyond",
+        shows="Stacked MNIST's 1,000 modes: spectral norm, hinge, TTUR, EMA",
+        differs=(
+            "not the book's: the same 28×28 conv pair without BatchNorm in D, spectral norm on "
+            "every D layer, hinge loss, TTUR (D lr 4e-4, G lr 1e-4), Adam(0, 0.9), EMA 0.999"
+        ),
+        config=Config(
+            recipe="stacked-mnist",
+            data=DataConfig("stacked-mnist"),
+            model=ModelConfig(
+                generator="conv28",
+                discriminator="conv28",
+                g={"width": 32},
+                d={"width": 32},
+                latent_dim=64,
+            ),
+            loss=LossConfig("hinge"),
+            train=TrainConfig(
+                batch_size=64,
+                epochs=12,
+                lr_g=1e-4,
+                lr_d=4e-4,
+                betas=(0.0, 0.9),
+                d_update="joint",
+            ),
+            reg=RegularizerConfig(spectral_norm=True, ema=0.999),
+        ),
+    )
+)
