@@ -80,8 +80,8 @@ def test_a_code_executing_checkpoint_is_refused_without_running_it(tmp_path, cli
 
 
 def _nan_after(step_at: int, real_step):
-    def step(gan, real, labels, noise):
-        stats = real_step(gan, real, labels, noise)
+    def step(gan, real, labels, noise, *rest):
+        stats = real_step(gan, real, labels, noise, *rest)
         step.calls += 1
         return stats * float("nan") if step.calls > step_at else stats
 
