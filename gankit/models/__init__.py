@@ -1,6 +1,6 @@
 """Generators, discriminators and (later) classifiers, built by name. See `registry`."""
 
-from gankit.models import mlp  # noqa: F401  (registers the MLPs)
+from gankit.models import conditional, mlp  # noqa: F401  (each registers its models)
 from gankit.models.registry import (
     DISCRIMINATORS,
     GENERATORS,
