@@ -2,6 +2,7 @@
 
 book.py   the book's GANs (ch. 6–7), batched by default
 main.py   `mnist`, the main job: the best unconditional MNIST GAN for 2 CPU cores
+conditional.py  conditional GANs (ch. 10): `cgan-mnist`, `cdcgan-mnist`, `cdcgan-fashion-mnist`
 """
 
 from __future__ import annotations
@@ -51,4 +52,4 @@ def all_recipes() -> list[Recipe]:
 
 
 def _load_all() -> None:
-    from gankit.recipes import book, main  # noqa: F401  (each registers its recipes on import)
+    from gankit.recipes import book, conditional, main  # noqa: F401  (each registers its recipes)
