@@ -134,7 +134,8 @@ def _label_name(run, label: int | None) -> str:
     if not run.conditional:
         return ""
     chosen = 0 if label is None else label
-    return f", label {chosen} ({run.classes[chosen]})" if 0 <= chosen < len(run.classes) else ""
+    name = run.classes[chosen] if 0 <= chosen < len(run.classes) else str(chosen)
+    return f", label {chosen}" + (f" ({name})" if name != str(chosen) else "")
 
 
 def _print_vectors(x) -> None:

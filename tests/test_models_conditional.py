@@ -62,3 +62,19 @@ def test_shapes_the_models_cannot_make_are_clear_errors():
         build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 32))
     with pytest.raises(GankitError, match="even side"):
         build_discriminator("projection", in_shape=(1, 7, 7))
+
+
+def test_pooling_and_spectral_norm_are_options():
+    torch.manual_seed(0)
+    summed = build_discriminator("projection", in_shape=(1, 28, 28), num_classes=10, width=4)
+    torch.manual_seed(0)
+    mean = build_discriminator(
+        "projection", in_shape=(1, 28, 28), num_classes=10, width=4, pool="mean"
+    )
+    x = torch.rand(2, 1, 28, 28)
+    # the same weights: summing over the 7×7 positions is 49 times the mean
+    torch.testing.assert_close(summed.body(x).sum((2, 3)), 49 * mean.body(x).mean((2, 3)))
+    plain = build_discriminator("projection", in_shape=(1, 28, 28), width=4, spectral_norm=False)
+    assert not any("parametrizations" in name for name, _ in plain.named_parameters())
+    with pytest.raises(GankitError, match="model.d.pool 'max'"):
+        build_discriminator("projection", in_shape=(1, 28, 28), pool="max")

@@ -139,26 +139,33 @@ class ProjectionDiscriminator(nn.Module):
         num_classes: int = 0,
         width: int = 32,
         slope: float = 0.2,
+        pool: str = "sum",
+        spectral_norm: bool = True,
     ):
         super().__init__()
         c, h, w = in_shape
+        if pool not in ("sum", "mean"):
+            raise GankitError(f"model.d.pool '{pool}': expected sum or mean")
+        self.pool = pool
+        sn = _sn if spectral_norm else (lambda m: m)
         if h != w:
             raise GankitError(f"image shape {tuple(in_shape)}: expected square images")
         _, downs = _start_side(h)
         layers: list[nn.Module] = []
         c_in, channels = c, width
         for _ in range(downs):  # (B, c_in, S, S) → (B, channels, S/2, S/2)
-            layers += [_sn(nn.Conv2d(c_in, channels, 4, 2, 1)), nn.LeakyReLU(slope)]
+            layers += [sn(nn.Conv2d(c_in, channels, 4, 2, 1)), nn.LeakyReLU(slope)]
             c_in, channels = channels, 2 * channels
-        layers += [_sn(nn.Conv2d(c_in, c_in, 3, padding=1)), nn.LeakyReLU(slope)]
+        layers += [sn(nn.Conv2d(c_in, c_in, 3, padding=1)), nn.LeakyReLU(slope)]
         channels = c_in
         self.body = nn.Sequential(*layers)
-        self.head = _sn(nn.Linear(channels, 1))
+        self.head = sn(nn.Linear(channels, 1))
         self.num_classes = num_classes
-        self.embed = _sn(nn.Embedding(num_classes, channels)) if num_classes else None
+        self.embed = sn(nn.Embedding(num_classes, channels)) if num_classes else None
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        phi = self.body(x * 2 - 1).sum(dim=(2, 3))  # (B, F): features summed over space
+        h = self.body(x * 2 - 1)  # (B, F, s, s)
+        phi = h.sum(dim=(2, 3)) if self.pool == "sum" else h.mean(dim=(2, 3))  # (B, F)
         out = self.head(phi).squeeze(1)  # (B,)
         if self.embed is None:
             return out
