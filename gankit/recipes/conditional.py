@@ -65,7 +65,7 @@ register(
     Recipe(
         name="cdcgan-mnist",
         chapter="ch. 10",
-        shows="a convolutional conditional GAN: sharp digits of the chosen class in minutes",
+        shows="a convolutional conditional GAN: the label in G's batch norms and in D's projection",
         differs=_MODERN_DIFFERS + "; 2,000 steps (128,000 images, 32 epochs of the 4,000 digits)",
         config=_cdcgan(
             "cdcgan-mnist",
