@@ -108,23 +108,32 @@ def sample_cmd(
     run_dir: Path = typer.Argument(..., help="a run folder"),
     n: int = typer.Option(16, "--n", min=1, max=1024),
     label: int = typer.Option(None, "--label", help="class to draw (conditional runs)"),
-    seed: int = typer.Option(0, "--seed", min=0, max=2**63 - 1),
+    seed: int = typer.Option(0, "--seed", help="integer seed, 0 … 2^63 − 1"),
+    per_label: bool = typer.Option(
+        False, "--per-label", help="conditional runs: one row of 8 per class, named"
+    ),
+    book: bool = typer.Option(False, "--book", help="the book's 2×3 figure (of --label)"),
     out_file: Path = typer.Option(
         None, "--out", help="PNG file (default RUN/samples/sample-….png)"
     ),
 ) -> None:
-    """Draw n samples from a trained generator into a PNG grid."""
+    """Draw samples from a trained generator into a PNG: a grid, one row per class, or the book's 2×3."""
     from gankit.api import load_run
-    from gankit.plots import save_grid
 
     run = load_run(run_dir)
+    if per_label and (book or label is not None):
+        raise GankitError("--per-label draws every class; drop --book and --label")
+    if per_label or book:
+        path = _sample_figure(run, seed, label, per_label, out_file)
+        out.print(f"wrote {path}")
+        return
     x = run.sample(n, seed=seed, label=label)
     if x.dim() != 4:
-        for row in x.tolist():
-            out.print(" ".join(f"{v:.3f}" for v in row))
+        _print_vectors(x)
         return
-    suffix = f"-label{label}" if label is not None else ""
-    path = out_file or run.path / "samples" / f"sample-seed{seed}{suffix}.png"
+    from gankit.plots import save_grid
+
+    path = out_file or run.path / "samples" / f"sample-seed{seed}{_label_suffix(label)}.png"
     nrow = max(1, min(10, int(n**0.5 + 0.999)))
     save_grid(x, path, nrow=nrow, scale=2 if x.shape[-1] <= 32 else 1)
     out.print(f"wrote {path}")
@@ -148,6 +157,96 @@ def serve_cmd(
     from gankit.explorer import serve
 
     serve(run_dir, host=host, port=port)
+
+
+def _label_suffix(label: int | None) -> str:
+    return f"-label{label}" if label is not None else ""
+
+
+def _label_name(run, label: int | None) -> str:
+    if not run.conditional:
+        return ""
+    chosen = 0 if label is None else label
+    name = run.classes[chosen] if 0 <= chosen < len(run.classes) else str(chosen)
+    return f", label {chosen}" + (f" ({name})" if name != str(chosen) else "")
+
+
+def _print_vectors(x) -> None:
+    for row in x.tolist():
+        out.print(" ".join(f"{v:.3f}" for v in row))
+
+
+def _sample_figure(run, seed: int, label, per_label: bool, out_file: Path | None) -> Path:
+    from gankit import seed_plots, seeds
+
+    if per_label:
+        x = seeds.per_label(run, 8, seed)
+        path = out_file or run.path / "samples" / f"per-label-seed{seed}.png"
+        title = f"{run.config.recipe}: one row per class (seed {seed})"
+        return seed_plots.plot_per_label(x, run.classes, path, title)
+    if label is None and run.conditional:
+        label = 0  # the book's figure shows one chosen label
+    x = run.sample(6, seed=seed, label=label)
+    if x.dim() != 4:
+        raise GankitError(f"--book: run {run.path} makes vectors, not images")
+    path = out_file or run.path / "samples" / f"book-seed{seed}{_label_suffix(label)}.png"
+    title = f"{run.config.recipe}: seed {seed}{_label_name(run, label)}"
+    return seed_plots.plot_grid(x, 2, 3, path, title)
+
+
+@app.command("interpolate")
+def interpolate_cmd(
+    run_dir: Path = typer.Argument(..., help="a run folder"),
+    seed_a: int = typer.Option(0, "--seed-a", help="integer seed of the first end"),
+    seed_b: int = typer.Option(1, "--seed-b", help="integer seed of the other end"),
+    steps: int = typer.Option(12, "--steps", help="images along the walk (the book: 12)"),
+    mode: str = typer.Option("linear", "--mode", help="linear (the book's) | slerp"),
+    label: int = typer.Option(None, "--label", help="class (conditional runs; default 0)"),
+    out_file: Path = typer.Option(None, "--out", help="PNG (default RUN/samples/walk-….png)"),
+) -> None:
+    """Walk from one seed to another (ch. 7): s1 + (s2 − s1)·k/(steps − 1), as a grid."""
+    from gankit import seed_plots, seeds
+    from gankit.api import load_run
+
+    run = load_run(run_dir)
+    x = seeds.walk(run, seed_a, seed_b, steps, mode, label)
+    if x.dim() != 4:
+        _print_vectors(x)
+        return
+    name = f"walk-{mode}-{seed_a}-{seed_b}{_label_suffix(label)}.png"
+    path = out_file or run.path / "samples" / name
+    cols = 4 if steps == seeds.BOOK_STEPS else min(steps, 6)
+    rows = (steps + cols - 1) // cols
+    captions = [f"k={k}" for k in range(steps)]
+    title = f"{mode} walk, seed {seed_a} → {seed_b}{_label_name(run, label)}"
+    seed_plots.plot_grid(x, rows, cols, path, title, captions)
+    out.print(f"wrote {path}")
+
+
+@app.command("seed-math")
+def seed_math_cmd(
+    run_dir: Path = typer.Argument(..., help="a run folder"),
+    seed_a: int = typer.Option(0, "--seed-a", help="integer seed s1"),
+    seed_b: int = typer.Option(1, "--seed-b", help="integer seed s2"),
+    label: int = typer.Option(None, "--label", help="class (conditional runs; default 0)"),
+    out_file: Path = typer.Option(None, "--out", help="PNG (default RUN/samples/seed-math-….png)"),
+) -> None:
+    """The book's seed arithmetic (ch. 7): images of s1, s2, s1 + s2, s1 − s2 and s1 · s2."""
+    from gankit import seed_plots, seeds
+    from gankit.api import load_run
+
+    run = load_run(run_dir)
+    images = seeds.arithmetic(run, seed_a, seed_b, label)
+    first = next(iter(images.values()))
+    if first.dim() != 3:
+        for name, v in images.items():
+            out.print(f"{name:>8}: " + " ".join(f"{x:.3f}" for x in v.tolist()))
+        return
+    name = f"seed-math-{seed_a}-{seed_b}{_label_suffix(label)}.png"
+    path = out_file or run.path / "samples" / name
+    title = f"seed arithmetic, s1 = seed {seed_a}, s2 = seed {seed_b}{_label_name(run, label)}"
+    seed_plots.plot_seed_math(images, path, title)
+    out.print(f"wrote {path}")
 
 
 @app.command("explain")

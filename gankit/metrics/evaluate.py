@@ -21,6 +21,7 @@ from gankit.data.synthetic import PATTERN_1010
 from gankit.errors import GankitError
 from gankit.metrics.features import cached_cnn, feature_recipe, get_extractor
 from gankit.metrics.fid import fid, kid
+from gankit.metrics.labels import label_accuracy
 from gankit.metrics.mode_benchmarks import benchmark_name, mode_metrics
 from gankit.metrics.modes import mode_coverage
 from gankit.metrics.prdc import prdc
@@ -126,6 +127,8 @@ def evaluate_images(run, n: int, spec: str, features: str, seed: int, progress: 
         k = test.num_classes
         result.update(mode_coverage(classifier(fake), real.y, k))
         floor.update(mode_coverage(classifier(other.x), real.y, k))
+        if run.conditional:  # ch. 10: is each sample the class it was asked for?
+            result.update(label_accuracy(run, classifier, n, real=test, seed=seed))
     return {
         **result,
         "n": n,
@@ -174,6 +177,8 @@ TABLE = (
     ("coverage", "coverage (k=5)", "higher"),
     ("classes_covered", "classes covered", "all"),
     ("class_kl", "class KL (nats)", "lower"),
+    ("label_accuracy", "label accuracy", "higher"),
+    ("label_accuracy_ceiling", "label accuracy, real images", "(ceiling)"),
     ("pattern_distance", "distance to 1010", "lower"),
     ("accuracy", "test accuracy", "higher"),
 )

@@ -1,6 +1,13 @@
 """Generators, discriminators and classifiers, built by name. See `registry`."""
 
-from gankit.models import book_conv, classifiers, conv28, dcgan, mlp  # noqa: F401  (registers)
+from gankit.models import (  # noqa: F401  (each registers its models)
+    book_conv,
+    classifiers,
+    conditional,
+    conv28,
+    dcgan,
+    mlp,
+)
 from gankit.models.registry import (
     CLASSIFIERS,
     DISCRIMINATORS,

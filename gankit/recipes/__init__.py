@@ -4,6 +4,7 @@ book.py   the book's GANs (ch. 6–7), batched by default
 faces.py  the face GANs (ch. 8–9) and the standard DCGAN at 64×64
 main.py   `mnist`, the main job: the best unconditional MNIST GAN for 2 CPU cores
 classifiers.py  the book's classifiers (ch. 2, 3, 9) and the feature CNNs of the metrics
+conditional.py  conditional GANs (ch. 10): `cgan-mnist`, `cdcgan-mnist`, `cdcgan-fashion-mnist`
 """
 
 from __future__ import annotations
@@ -53,4 +54,11 @@ def all_recipes() -> list[Recipe]:
 
 
 def _load_all() -> None:
-    from gankit.recipes import benchmarks, book, classifiers, faces, main  # noqa: F401  (registers)
+    from gankit.recipes import (  # noqa: F401  (each registers its recipes)
+        benchmarks,
+        book,
+        classifiers,
+        conditional,
+        faces,
+        main,
+    )

@@ -7,6 +7,8 @@ normal    N(0, 1) numbers, ch. 7's improved GAN (100 numbers)
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 from torch import Tensor, nn
 
@@ -35,9 +37,29 @@ def sample_latent(
     raise GankitError(f"model.latent '{kind}': expected one of {', '.join(KINDS)}")
 
 
+MAX_SEED = 2**63 - 1  # seeds are non-negative 64-bit integers (signed range: portable)
+
+
+def check_seed(seed: int, name: str = "--seed") -> int:
+    """`seed` if it is an integer 0 … 2^63 − 1, else a GankitError naming `name`.
+
+    Example:
+        >>> check_seed(7)
+        7
+    """
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, numbers.Integral)
+        or not 0 <= seed <= MAX_SEED
+    ):
+        raise GankitError(f"{name} {seed}: expected an integer from 0 to {MAX_SEED}")
+    return int(seed)
+
+
 def seeded_latent(kind: str, n: int, dim: int, seed: int, device="cpu") -> Tensor:
     """The seeds for integer `seed`: the same numbers on every machine (drawn on the CPU)."""
-    return sample_latent(kind, n, dim, torch.Generator().manual_seed(seed)).to(device)
+    generator = torch.Generator().manual_seed(check_seed(seed))
+    return sample_latent(kind, n, dim, generator).to(device)
 
 
 @torch.no_grad()

@@ -1,0 +1,174 @@
+"""Convolutional GANs that take a label the modern way (beyond the book's ch. 10).
+
+The book concatenates a one-hot label to D's input and G's seed (gankit.models.mlp does that).
+Convolutional models condition better in two other places:
+
+- G: conditional batch norm (de Vries et al., 2017; BigGAN): every BatchNorm's scale and shift
+  come from the label through an embedding, so each class gets its own feature statistics.
+- D: the projection discriminator (Miyato & Koyama, 2018): logit = ψ(φ(x)) + ⟨embed(y), φ(x)⟩,
+  where φ(x) are the pooled image features; the label asks "do these features fit this class?".
+  Spectral normalisation on every D layer keeps it Lipschitz (pair it with the hinge loss).
+
+With `num_classes=0` both are plain DCGAN-style models. Images are in [0, 1] outside; D rescales
+to [−1, 1] inside.
+"""
+
+from __future__ import annotations
+
+from torch import Tensor, nn
+from torch.nn.utils.parametrizations import spectral_norm as _sn
+
+from gankit.errors import GankitError
+from gankit.models.registry import register_discriminator, register_generator
+
+
+def _start_side(side: int) -> tuple[int, int]:
+    """(start side, number of ×2 up-samplings) to reach `side`: 28 → (7, 2), 32 → (4, 3)."""
+    start, ups = side, 0
+    while start % 2 == 0 and start > 7:
+        start, ups = start // 2, ups + 1
+    if ups == 0:
+        raise GankitError(f"image side {side}: expected an even side of at least 8, e.g. 28 or 32")
+    return start, ups
+
+
+class ConditionalBatchNorm2d(nn.Module):
+    """BatchNorm whose scale and shift depend on the label: (B, C, H, W), (B,) → (B, C, H, W).
+
+    Without classes it is a plain BatchNorm2d with its own affine parameters.
+
+    Example:
+        >>> bn = ConditionalBatchNorm2d(8, num_classes=10)
+        >>> bn(torch.randn(4, 8, 7, 7), torch.tensor([0, 1, 2, 3])).shape  # doctest: +SKIP
+        torch.Size([4, 8, 7, 7])
+    """
+
+    def __init__(self, channels: int, num_classes: int = 0):
+        super().__init__()
+        self.num_classes = num_classes
+        self.bn = nn.BatchNorm2d(channels, affine=num_classes == 0)
+        if num_classes:
+            self.gain = nn.Embedding(num_classes, channels)
+            self.shift = nn.Embedding(num_classes, channels)
+            nn.init.ones_(self.gain.weight)  # start as the identity: every class alike
+            nn.init.zeros_(self.shift.weight)
+
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
+        h = self.bn(x)
+        if not self.num_classes:
+            return h
+        if labels is None:
+            raise ValueError("a conditional model needs labels")
+        gain = self.gain(labels)[:, :, None, None]  # (B, C, 1, 1)
+        return h * gain + self.shift(labels)[:, :, None, None]
+
+
+class _UpBlock(nn.Module):
+    """CBN → ReLU → ConvTranspose(k4, s2, p1): doubles the side."""
+
+    def __init__(self, c_in: int, c_out: int, num_classes: int):
+        super().__init__()
+        self.norm = ConditionalBatchNorm2d(c_in, num_classes)
+        self.conv = nn.ConvTranspose2d(c_in, c_out, 4, stride=2, padding=1)
+
+    def forward(self, x: Tensor, labels: Tensor | None) -> Tensor:
+        return self.conv(self.norm(x, labels).relu())
+
+
+@register_generator("cdcgan")
+class ConditionalDCGenerator(nn.Module):
+    """Seed (B, latent_dim) [+ label (B,)] → images (B, C, S, S) in [0, 1].
+
+    Linear → (2^(n−1)·w, s, s) → n up-blocks (CBN → ReLU → ConvTranspose, side ×2, channels
+    halved; the last one makes the C image channels) → sigmoid, with w = `width`. For 28×28:
+    (2w, 7, 7) → (w, 14, 14) → (C, 28, 28). The label reaches every CBN, the seed the first layer.
+
+    Example:
+        >>> g = ConditionalDCGenerator(latent_dim=64, out_shape=(1, 28, 28), num_classes=10)
+        >>> g(torch.randn(2, 64), torch.tensor([3, 7])).shape  # doctest: +SKIP
+        torch.Size([2, 1, 28, 28])
+    """
+
+    def __init__(
+        self,
+        *,
+        latent_dim: int,
+        out_shape: tuple[int, ...],
+        num_classes: int = 0,
+        width: int = 32,
+    ):
+        super().__init__()
+        c, h, w = out_shape
+        if h != w:
+            raise GankitError(f"image shape {tuple(out_shape)}: expected square images")
+        self.start, ups = _start_side(h)
+        widths = [width * 2 ** (ups - 1 - i) for i in range(ups)] + [c]  # e.g. [2w, w, C]
+        self.num_classes, self.widths = num_classes, widths
+        self.project = nn.Linear(latent_dim, widths[0] * self.start**2)
+        self.blocks = nn.ModuleList(
+            _UpBlock(widths[i], widths[i + 1], num_classes) for i in range(ups)
+        )
+
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        h = self.project(z).view(
+            z.shape[0], self.widths[0], self.start, self.start
+        )  # (B, 2w, s, s)
+        for block in self.blocks:
+            h = block(h, labels)  # side × 2 each; the last block makes the C image channels
+        return h.sigmoid()  # (B, C, S, S)
+
+
+@register_discriminator("projection")
+class ProjectionDiscriminator(nn.Module):
+    """Images (B, C, S, S) [+ label (B,)] → logits (B,), spectrally normalised throughout.
+
+    Strided 4×4 convolutions halve the side (C → w → 2w …), a 3×3 convolution follows, and the
+    features are summed over space: φ(x) (B, F); for 28×28: (w, 14, 14) → (2w, 7, 7) → F = 2w.
+    logit = linear(φ) + ⟨embed(label), φ⟩ (the projection).
+
+    Example:
+        >>> d = ProjectionDiscriminator(in_shape=(1, 28, 28), num_classes=10)
+        >>> d(torch.rand(2, 1, 28, 28), torch.tensor([3, 7])).shape  # doctest: +SKIP
+        torch.Size([2])
+    """
+
+    def __init__(
+        self,
+        *,
+        in_shape: tuple[int, ...],
+        num_classes: int = 0,
+        width: int = 32,
+        slope: float = 0.2,
+        pool: str = "sum",
+        spectral_norm: bool = True,
+    ):
+        super().__init__()
+        c, h, w = in_shape
+        if pool not in ("sum", "mean"):
+            raise GankitError(f"model.d.pool '{pool}': expected sum or mean")
+        self.pool = pool
+        sn = _sn if spectral_norm else (lambda m: m)
+        if h != w:
+            raise GankitError(f"image shape {tuple(in_shape)}: expected square images")
+        _, downs = _start_side(h)
+        layers: list[nn.Module] = []
+        c_in, channels = c, width
+        for _ in range(downs):  # (B, c_in, S, S) → (B, channels, S/2, S/2)
+            layers += [sn(nn.Conv2d(c_in, channels, 4, 2, 1)), nn.LeakyReLU(slope)]
+            c_in, channels = channels, 2 * channels
+        layers += [sn(nn.Conv2d(c_in, c_in, 3, padding=1)), nn.LeakyReLU(slope)]
+        channels = c_in
+        self.body = nn.Sequential(*layers)
+        self.head = sn(nn.Linear(channels, 1))
+        self.num_classes = num_classes
+        self.embed = sn(nn.Embedding(num_classes, channels)) if num_classes else None
+
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
+        h = self.body(x * 2 - 1)  # (B, F, s, s)
+        phi = h.sum(dim=(2, 3)) if self.pool == "sum" else h.mean(dim=(2, 3))  # (B, F)
+        out = self.head(phi).squeeze(1)  # (B,)
+        if self.embed is None:
+            return out
+        if labels is None:
+            raise ValueError("a conditional model needs labels")
+        return out + (self.embed(labels) * phi).sum(1)  # the projection term
