@@ -49,6 +49,10 @@ def train_args(out: Path, steps: int | None) -> list[str]:
 def _forked_main(args: list[str]) -> None:
     from gankit.cli import main
 
+    # a forked child cannot use the parent's OpenMP thread pool (libgomp deadlocks once the
+    # parent has run a parallel region): one thread keeps every op inline
+    torch.set_num_threads(1)
+
     os._exit(main(args))
 
 

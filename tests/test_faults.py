@@ -42,6 +42,10 @@ def test_sigkill_at_random_moments_then_resume_logs_each_step_once(tmp_path):
 def _train_in_child(args: list[str]) -> None:
     from gankit.cli import main
 
+    # a forked child cannot use the parent's OpenMP thread pool (libgomp deadlocks once the
+    # parent has run a parallel region): one thread keeps every op inline
+    torch.set_num_threads(1)
+
     os._exit(main(args))
 
 
