@@ -1,4 +1,4 @@
-"""Quality that takes minutes: dcgan-faces64 learns toy faces' colours (CI runs it; 2–3 min)."""
+"""Quality that takes minutes: dcgan-faces64 learns toy faces' colours (CI runs it; about 80 s)."""
 
 import pytest
 import torch
@@ -21,14 +21,15 @@ def test_dcgan_faces64_matches_the_colour_means_of_toy_faces(tmp_path):
         "dcgan-faces64",
         data=spec,
         out=tmp_path / "run",
-        steps=400,
+        steps=600,
         set=["train.seed=0"],
         progress=False,
     )
     real = channel_means(load_data(spec, "train", size=64).x)
     fake = channel_means(run.sample(1000, seed=1))
-    # 400 steps (under 2 minutes on one busy core) reach about 0.06; the issue's 0.05 is met by
-    # the 10-minute run in benchmarks/faces64_cpu.py (0.047), too long for CI
+    # 600 steps (80 s on one core) gave 0.023 (train.seed 0) and 0.059 (seed 1); 400 steps gave
+    # 0.06–0.083, too close to call. The issue's 0.05 is met by the 10-minute run in
+    # benchmarks/faces64_cpu.py (0.047), too long for CI
     assert (fake - real).abs().max() < 0.08, (fake.tolist(), real.tolist())
     # not a flat colour: samples vary from image to image like faces on different backgrounds
     per_image = run.sample(64, seed=2).mean(dim=(2, 3))  # (64, 3)
