@@ -98,26 +98,9 @@ def make_gan_job(
         return gan_step(gan, real, labels, noise, global_step)
 
     def on_sample(global_step: int) -> torch.Tensor | None:
-        """Writes the grid (or the 1010 values); returns the images for the loop's loggers."""
         if run is None:
             return None
-        if data.is_image:
-            n, nrow, scale = grid_layout(data.shape)
-            labels = grid_labels(n, gan.num_classes)
-            x = generate(sampler(), gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)
-            save_grid(x, run.samples_dir / f"step-{global_step:06d}.png", nrow, scale)
-            return x  # (n, C, H, W)
-        if is_points(data.shape):
-            x = generate(sampler(), gan.latent, gan.latent_dim, 1000, SAMPLE_SEED)  # (1000, 2)
-            path = run.samples_dir / f"step-{global_step:06d}.png"
-            plot_points(
-                x, data.x[:1000].cpu(), path, f"{cfg.recipe or data.name}, step {global_step}"
-            )
-            return None
-        v = generate(sampler(), gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
-        log = pattern_log(run, v.numel())
-        log.append({"step": global_step, **{f"v{i}": float(x) for i, x in enumerate(v)}})
-        return None
+        return write_samples(run, gan, sampler(), data, global_step, cfg.recipe or data.name)
 
     def on_checkpoint(global_step: int) -> None:
         if run is not None:
@@ -139,6 +122,30 @@ def make_gan_job(
         description=cfg.recipe or "train",
         sync=mean_over_ranks if batches.world > 1 else None,
     )
+
+
+def write_samples(
+    run: RunFolder, gan: GAN, G: torch.nn.Module, data: Dataset, step: int, title: str
+) -> torch.Tensor | None:
+    """The fixed-seed samples of `step`: an image grid, a 2-D scatter plot, or the 1010 values.
+
+    Returns the images for the loop's loggers (None for vector data).
+    """
+    path = run.samples_dir / f"step-{step:06d}.png"
+    if data.is_image:
+        n, nrow, scale = grid_layout(data.shape)
+        labels = grid_labels(n, gan.num_classes)
+        x = generate(G, gan.latent, gan.latent_dim, n, SAMPLE_SEED, labels)  # (n, C, H, W)
+        save_grid(x, path, nrow, scale)
+        return x
+    if is_points(data.shape):
+        x = generate(G, gan.latent, gan.latent_dim, 1000, SAMPLE_SEED)  # (1000, 2)
+        plot_points(x, data.x[:1000].cpu(), path, f"{title}, step {step}")
+        return None
+    v = generate(G, gan.latent, gan.latent_dim, 1, SAMPLE_SEED)[0]  # (D,)
+    log = pattern_log(run, v.numel())
+    log.append({"step": step, **{f"v{i}": float(x) for i, x in enumerate(v)}})
+    return None
 
 
 def write_plots(run: RunFolder, gan: GAN, shape: tuple[int, ...]) -> None:
