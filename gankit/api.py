@@ -14,7 +14,14 @@ from gankit.device import amp_dtype, configure, place_data, resolve_device
 from gankit.errors import GankitError
 from gankit.models import model_args
 from gankit.recipes import get_recipe
-from gankit.runs import CsvLog, RunFolder, default_run_path, disk_errors
+from gankit.runs import (
+    CsvLog,
+    RunFolder,
+    default_run_path,
+    disk_errors,
+    load_weights,
+    read_trained,
+)
 from gankit.train import distributed
 from gankit.train.build import build_gan, build_generator_from
 from gankit.train.gan_job import make_gan_job, pattern_log, total_steps, write_plots
@@ -62,27 +69,9 @@ class Run:
 
 def load_run(path: str | Path, device: str = "cpu") -> Run:
     """Rebuild a run from its folder alone: config.json + generator.safetensors."""
-    from safetensors.torch import load_file
-
     folder = RunFolder(Path(path))
-    if not folder.config_path.exists():
-        raise GankitError(f"{path}: not a gankit run folder (no config.json)")
-    doc = folder.read_doc()
-    cfg = folder.read_config()
-    if cfg.task != "gan":
-        raise GankitError(f"{path}: a {cfg.task} run; it has no generator to load")
-    shape, classes = doc.get("data_shape"), doc.get("classes") or []
-    if shape is None:
-        raise GankitError(f"{folder.config_path}: no data_shape; not written by gankit train")
-    G = build_generator_from(cfg, tuple(shape), len(classes))
-    if not folder.generator_path.exists():
-        raise GankitError(f"{folder.generator_path}: missing; train the run first")
-    try:
-        G.load_state_dict(load_file(str(folder.generator_path)))
-    except Exception as e:  # safetensors raises its own types; keep the message one line
-        raise GankitError(
-            f"{folder.generator_path}: cannot load ({str(e).splitlines()[0]})"
-        ) from None
+    cfg, shape, classes = read_trained(folder, "gan", "; it has no generator to load")
+    G = load_weights(build_generator_from(cfg, tuple(shape), len(classes)), folder.generator_path)
     return Run(folder.path, cfg, G.to(resolve_device(device)).eval(), shape, classes)
 
 

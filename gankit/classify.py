@@ -18,7 +18,13 @@ from gankit.config import Config
 from gankit.data import Batches, Dataset, load_data
 from gankit.device import resolve_device
 from gankit.errors import GankitError
-from gankit.runs import RunFolder, atomic_write_bytes, default_run_path
+from gankit.runs import (
+    RunFolder,
+    atomic_write_bytes,
+    default_run_path,
+    load_weights,
+    read_trained,
+)
 from gankit.train.classifier import (
     CLASSIFIER_FILE,
     CLASSIFIER_STATS,
@@ -122,25 +128,10 @@ def write_classifier_report(run: RunFolder, model: nn.Module, cfg: Config, test:
 
 def load_classifier(path: str | Path, device: str = "cpu") -> ClassifierRun:
     """Rebuild a classifier run from its folder: config.json + classifier.safetensors."""
-    from safetensors.torch import load_file
-
     folder = RunFolder(Path(path), CLASSIFIER_STATS)
-    if not folder.config_path.exists():
-        raise GankitError(f"{path}: not a gankit run folder (no config.json)")
-    doc, cfg = folder.read_doc(), folder.read_config()
-    if cfg.task != "classifier":
-        raise GankitError(f"{path}: a {cfg.task} run, not a classifier")
-    shape, classes = doc.get("data_shape"), doc.get("classes") or []
-    if shape is None:
-        raise GankitError(f"{folder.config_path}: no data_shape; not written by gankit train")
+    cfg, shape, classes = read_trained(folder, "classifier", ", not a classifier")
     model = build_classifier_from(cfg, tuple(shape), len(classes))
-    weights = folder.path / CLASSIFIER_FILE
-    if not weights.exists():
-        raise GankitError(f"{weights}: missing; train the run first")
-    try:
-        model.load_state_dict(load_file(str(weights)))
-    except Exception as e:  # safetensors raises its own types; keep the message one line
-        raise GankitError(f"{weights}: cannot load ({str(e).splitlines()[0]})") from None
+    load_weights(model, folder.path / CLASSIFIER_FILE)
     report = json.loads(folder.eval_path.read_text()) if folder.eval_path.exists() else {}
     model = model.to(resolve_device(device)).eval()
     return ClassifierRun(folder.path, cfg, model, shape, classes, report)

@@ -253,6 +253,33 @@ class RunFolder:
         _fsync_replace(tmp, final)
 
 
+def read_trained(folder: RunFolder, task: str, wrong_task: str) -> tuple[Config, list, list]:
+    """(config, sample shape, class names) of a finished run of `task`, or a one-line error;
+    `wrong_task` ends the message for a run of another task."""
+    if not folder.config_path.exists():
+        raise GankitError(f"{folder.path}: not a gankit run folder (no config.json)")
+    doc, cfg = folder.read_doc(), folder.read_config()
+    if cfg.task != task:
+        raise GankitError(f"{folder.path}: a {cfg.task} run{wrong_task}")
+    shape, classes = doc.get("data_shape"), doc.get("classes") or []
+    if shape is None:
+        raise GankitError(f"{folder.config_path}: no data_shape; not written by gankit train")
+    return cfg, shape, classes
+
+
+def load_weights(module: nn.Module, path: Path) -> nn.Module:
+    """Load a safetensors file written by `RunFolder.save_module` into `module`."""
+    from safetensors.torch import load_file
+
+    if not path.exists():
+        raise GankitError(f"{path}: missing; train the run first")
+    try:
+        module.load_state_dict(load_file(str(path)))
+    except Exception as e:  # safetensors raises its own types; keep the message one line
+        raise GankitError(f"{path}: cannot load ({str(e).splitlines()[0]})") from None
+    return module
+
+
 def _holds_files(path: Path) -> bool:
     """A folder holding only empty folders and *.tmp leftovers (a run killed while creating its
     own) counts as empty."""
