@@ -78,3 +78,38 @@ def test_pooling_and_spectral_norm_are_options():
     assert not any("parametrizations" in name for name, _ in plain.named_parameters())
     with pytest.raises(GankitError, match="model.d.pool 'max'"):
         build_discriminator("projection", in_shape=(1, 28, 28), pool="max")
+
+
+def test_label_planes_and_label_seed_carry_the_label_from_the_start():
+    torch.manual_seed(0)
+    G = build_generator(
+        "cdcgan", latent_dim=8, out_shape=(1, 28, 28), num_classes=10, width=4, label_seed=3
+    )
+    D = build_discriminator(
+        "projection", in_shape=(1, 28, 28), num_classes=10, width=4, label_planes=True
+    )
+    assert G.project.in_features == 8 + 3  # seed and label vector side by side
+    assert D.body[0].in_channels == 1 + 10  # pixels and one plane per class
+    z, labels = torch.randn(1, 8).repeat(2, 1), torch.tensor([1, 2])
+    # unlike conditional batch norm alone, the label seed differs per class from the first step
+    x = G(z, labels)
+    assert (x[0] - x[1]).abs().max() > 1e-4
+    same = x[:1].repeat(2, 1, 1, 1)
+    D.embed = None  # without the projection, only the planes tell the two labels apart
+    out = D(same, labels)
+    assert (out[0] - out[1]).abs() > 1e-6
+    with pytest.raises(ValueError, match="needs labels"):
+        G(z)
+
+
+def test_flatten_keeps_positions_for_the_head_and_the_projection():
+    D = build_discriminator(
+        "projection", in_shape=(1, 28, 28), num_classes=10, width=4, pool="flatten"
+    )
+    assert D.head.in_features == 8 * 7 * 7  # (2w channels) × 7 × 7 positions
+    assert D.embed.weight.shape == (10, 8 * 7 * 7)
+    x, labels = torch.rand(3, 1, 28, 28), torch.tensor([0, 1, 2])
+    D.eval()  # spectral norm's power iteration would move between the two calls
+    phi = D.body(x * 2 - 1).flatten(1)  # (3, 392)
+    expected = D.head(phi).squeeze(1) + (D.embed(labels) * phi).sum(1)
+    torch.testing.assert_close(D(x, labels), expected)

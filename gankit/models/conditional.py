@@ -15,6 +15,7 @@ to [−1, 1] inside.
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor, nn
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
@@ -96,6 +97,7 @@ class ConditionalDCGenerator(nn.Module):
         out_shape: tuple[int, ...],
         num_classes: int = 0,
         width: int = 32,
+        label_seed: int = 0,
     ):
         super().__init__()
         c, h, w = out_shape
@@ -104,12 +106,22 @@ class ConditionalDCGenerator(nn.Module):
         self.start, ups = _start_side(h)
         widths = [width * 2 ** (ups - 1 - i) for i in range(ups)] + [c]  # e.g. [2w, w, C]
         self.num_classes, self.widths = num_classes, widths
-        self.project = nn.Linear(latent_dim, widths[0] * self.start**2)
+        # the label also enters the first layer, as a learned vector beside the seed
+        self.label_seed = (
+            nn.Embedding(num_classes, label_seed) if num_classes and label_seed else None
+        )
+        self.project = nn.Linear(
+            latent_dim + (label_seed if self.label_seed else 0), widths[0] * self.start**2
+        )
         self.blocks = nn.ModuleList(
             _UpBlock(widths[i], widths[i + 1], num_classes) for i in range(ups)
         )
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        if self.label_seed is not None:
+            if labels is None:
+                raise ValueError("a conditional model needs labels")
+            z = torch.cat([z, self.label_seed(labels)], 1)  # (B, latent_dim + label_seed)
         h = self.project(z).view(
             z.shape[0], self.widths[0], self.start, self.start
         )  # (B, 2w, s, s)
@@ -141,31 +153,45 @@ class ProjectionDiscriminator(nn.Module):
         slope: float = 0.2,
         pool: str = "sum",
         spectral_norm: bool = True,
+        label_planes: bool = False,
     ):
         super().__init__()
         c, h, w = in_shape
-        if pool not in ("sum", "mean"):
-            raise GankitError(f"model.d.pool '{pool}': expected sum or mean")
+        if pool not in ("sum", "mean", "flatten"):
+            raise GankitError(f"model.d.pool '{pool}': expected sum, mean or flatten")
         self.pool = pool
         sn = _sn if spectral_norm else (lambda m: m)
         if h != w:
             raise GankitError(f"image shape {tuple(in_shape)}: expected square images")
         _, downs = _start_side(h)
         layers: list[nn.Module] = []
-        c_in, channels = c, width
+        # the book's scheme on images: the one-hot label as K constant planes beside the pixels
+        self.label_planes = label_planes and num_classes > 0
+        c_in, channels = c + (num_classes if self.label_planes else 0), width
         for _ in range(downs):  # (B, c_in, S, S) → (B, channels, S/2, S/2)
             layers += [sn(nn.Conv2d(c_in, channels, 4, 2, 1)), nn.LeakyReLU(slope)]
             c_in, channels = channels, 2 * channels
         layers += [sn(nn.Conv2d(c_in, c_in, 3, padding=1)), nn.LeakyReLU(slope)]
-        channels = c_in
+        # flatten keeps where each feature is (small images); sum and mean pool over space
+        side = h // 2**downs
+        channels = c_in * side * side if pool == "flatten" else c_in
         self.body = nn.Sequential(*layers)
         self.head = sn(nn.Linear(channels, 1))
         self.num_classes = num_classes
         self.embed = sn(nn.Embedding(num_classes, channels)) if num_classes else None
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        h = self.body(x * 2 - 1)  # (B, F, s, s)
-        phi = h.sum(dim=(2, 3)) if self.pool == "sum" else h.mean(dim=(2, 3))  # (B, F)
+        x = x * 2 - 1
+        if self.label_planes:
+            if labels is None:
+                raise ValueError("a conditional model needs labels")
+            planes = nn.functional.one_hot(labels, self.num_classes).to(x.dtype)  # (B, K)
+            x = torch.cat([x, planes[:, :, None, None].expand(-1, -1, *x.shape[2:])], 1)
+        h = self.body(x)  # (B, F, s, s)
+        if self.pool == "flatten":
+            phi = h.flatten(1)  # (B, F·s·s)
+        else:
+            phi = h.sum(dim=(2, 3)) if self.pool == "sum" else h.mean(dim=(2, 3))  # (B, F)
         out = self.head(phi).squeeze(1)  # (B,)
         if self.embed is None:
             return out

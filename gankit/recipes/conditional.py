@@ -44,8 +44,8 @@ def _cdcgan(name: str, spec: str, train: TrainConfig) -> Config:
         model=ModelConfig(
             generator="cdcgan",
             discriminator="projection",
-            g={"width": 32},
-            d={"width": 32, "pool": "mean"},
+            g={"width": 64, "label_seed": 16},
+            d={"width": 64, "pool": "flatten", "label_planes": True},
             latent="normal",
             latent_dim=64,
             conditional=True,
