@@ -82,13 +82,17 @@ def test_swap_keeps_parameters_and_state_dict():
 
 def test_small_kernel_convs_and_grouped_convs_stay_plain():
     net = nn.Sequential(
-        nn.Conv2d(4, 4, 4, 2, 1),  # k4 s2: the fast form measured slower
+        nn.Conv2d(4, 4, 4, 2, 1),  # k4 s2: no gain measured
+        nn.ConvTranspose2d(4, 4, 4, 2, 1),
         nn.Conv2d(4, 4, 8, 1),  # stride 1: nothing to gain
-        nn.ConvTranspose2d(4, 4, 4, 2, groups=2),
+        nn.ConvTranspose2d(4, 4, 8, 2, groups=2),
         nn.Conv2d(4, 4, 8, 2),
+        nn.ConvTranspose2d(4, 4, (3, 8), 2),
     )
-    assert use_fast_convs(net) == 1
-    assert [type(m).__name__ for m in net] == ["Conv2d", "Conv2d", "ConvTranspose2d", "FastConv2d"]
+    assert use_fast_convs(net) == 2
+    kinds = [type(m).__name__ for m in net]
+    assert kinds[:4] == ["Conv2d", "ConvTranspose2d", "Conv2d", "ConvTranspose2d"]
+    assert kinds[4:] == ["FastConv2d", "FastConvTranspose2d"]
 
 
 def test_book_pair_gradients_match_and_unbatched_input_works():
