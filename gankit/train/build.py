@@ -87,6 +87,7 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
         autocast=autocast_for(dev, dtype),
         memory_format=fmt,
         d_steps=t.d_steps,
+        reuse_fake=t.reuse_fake,
     )
     add_stabilisers(gan, cfg, shape, dev)
     return gan
