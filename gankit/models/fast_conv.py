@@ -14,7 +14,10 @@ gradient only) 1.3×. In fp32 there is no gain, nor for DCGAN's k4 s2 layers, so
 swaps only where it measured a win and gankit calls it only under bf16 autocast on the CPU.
 
 The swap changes a module's class and nothing else: same parameters, buffers, state_dict keys,
-hooks and optimiser references; checkpoints, EMA copies and spectral norm are unaffected.
+hooks and optimiser references, so checkpoints and EMA copies are unaffected. Spectrally
+normalised layers (parametrised classes) and grouped, dilated or non-zero-padded ones stay as
+they are. The backward passes are custom (`torch.autograd.Function`), so each runs the fastest
+of oneDNN's kernels and the sub-pixel form: see `_StridedConv` and `_StridedConvTranspose`.
 """
 
 from __future__ import annotations
