@@ -3,7 +3,11 @@
 (a) The book's loop (batch 1, fp32: D on one real image, D on one detached fake, G through D, each
     with its own optimiser step, D ending in Sigmoid + BCELoss) against gankit's batched step, on
     the same `gan-celeba-cnn` models (128×128, 256 channels), with gankit as the recipe runs it
-    (bf16 autocast where the device supports it, channels_last) and in plain fp32.
+    (bf16 autocast where the device supports it, channels_last, and on the CPU the fast forms of
+    the strided convolutions from gankit.models.fast_conv), the same without those fast forms,
+    in plain fp32, and with `train.reuse_fake` (G's update reuses D's fakes as pytorch/examples'
+    DCGAN does: not the book's algorithm, so reported apart). The book's models are plain nn
+    layers in NCHW.
 (b) A plain eager fp32 DCGAN-64 step in the pytorch/examples style (NCHW, Sigmoid + BCELoss, the
     fake reused for G) against gankit's `dcgan-faces64` step at the same batch size and the
     standard widths (ngf = ndf = 64). On CUDA: batch 512, bf16 + channels_last, and the model FLOP
@@ -25,6 +29,7 @@ from gankit.config import apply_overrides
 from gankit.data import load_data
 from gankit.device import amp_dtype, configure, resolve_device
 from gankit.models import model_args
+from gankit.models.fast_conv import use_plain_convs
 from gankit.recipes import get_recipe
 from gankit.train.build import build_gan
 from gankit.train.gan import GAN, gan_step
@@ -96,9 +101,12 @@ def part_a(device: torch.device, rounds: int) -> None:
     book = BookLoop(book_gan.G, book_gan.D, 100)
     batch = 32
     fast, precision = gankit_gan("gan-celeba-cnn", [], shape, device)
+    slow_convs, _ = gankit_gan("gan-celeba-cnn", [], shape, device)
+    swapped = use_plain_convs(slow_convs.G) + use_plain_convs(slow_convs.D)
     fp32, _ = gankit_gan(
         "gan-celeba-cnn", ["train.amp=false", "train.amp_cpu=false"], shape, device
     )
+    reuse, _ = gankit_gan("gan-celeba-cnn", ["train.reuse_fake=true"], shape, device)
     noise = torch.Generator(device).manual_seed(0)
 
     def book_step(i: int) -> None:
@@ -113,11 +121,14 @@ def part_a(device: torch.device, rounds: int) -> None:
 
     cpu = device.type == "cpu"
     n_book, n_fast = (4, 2) if cpu else (100, 50)
-    totals = {"book": 0.0, "gankit": 0.0, "gankit fp32": 0.0}
-    for _ in range(rounds):  # interleaved, so a busy machine slows all three alike
+    contenders = {"gankit": fast, "gankit fp32": fp32, "reuse fake": reuse}
+    if swapped:  # the fast forms were in use: also time the step without them
+        contenders["plain convs"] = slow_convs
+    totals = dict.fromkeys(["book", *contenders], 0.0)
+    for _ in range(rounds):  # interleaved, so a busy machine slows all alike
         totals["book"] += rate(book_step, 1, n_book, device, warmup=1)
-        totals["gankit"] += rate(gankit_step(fast), batch, n_fast, device, warmup=1)
-        totals["gankit fp32"] += rate(gankit_step(fp32), batch, n_fast, device, warmup=1)
+        for name, gan in contenders.items():
+            totals[name] += rate(gankit_step(gan), batch, n_fast, device, warmup=1)
     r = {k: v / rounds for k, v in totals.items()}
     print(f"(a) gan-celeba-cnn, 128×128, 256 channels, {device}")
     print(f"    book-style loop, batch 1, fp32:        {r['book']:9.2f} img/s")
@@ -125,9 +136,18 @@ def part_a(device: torch.device, rounds: int) -> None:
         f"    gankit batch {batch}, as the recipe ({precision}): {r['gankit']:9.2f} img/s  "
         f"ratio {r['gankit'] / r['book']:.1f}x"
     )
+    if "plain convs" in r:
+        print(
+            f"    the same without fast strided convs:  {r['plain convs']:9.2f} img/s  "
+            f"ratio {r['plain convs'] / r['book']:.1f}x"
+        )
     print(
         f"    gankit batch {batch}, fp32:              {r['gankit fp32']:9.2f} img/s  "
         f"ratio {r['gankit fp32'] / r['book']:.1f}x"
+    )
+    print(
+        f"    as the recipe + train.reuse_fake=true: {r['reuse fake']:9.2f} img/s  "
+        f"ratio {r['reuse fake'] / r['book']:.1f}x  (not the book's algorithm)"
     )
 
 

@@ -54,6 +54,9 @@ class TrainConfig:
     betas: tuple = (0.9, 0.999)  # Adam's betas
     d_update: str = "split"  # split: the book's two D steps (real, then fake); joint: one step
     d_steps: int = 1  # D updates per G update, each on its own real batch (WGAN-GP uses 5)
+    # true: G's update reuses D's last fakes and their graph (pytorch/examples' DCGAN), one G
+    # forward per step instead of the book's two; a different algorithm, off in every recipe
+    reuse_fake: bool = False
     lr_decay: str = "none"  # none | linear: both learning rates fall linearly to 0 at the last step
     seed: int = 0
     log_every: int = 10  # metrics.csv row every N steps (the book samples losses every 10)

@@ -10,6 +10,7 @@ from gankit.device import amp_dtype, autocast_for, memory_format_for
 from gankit.errors import GankitError
 from gankit.losses import LIPSCHITZ_LOSSES, get_loss
 from gankit.models import build_discriminator, build_generator
+from gankit.models.fast_conv import use_fast_convs
 from gankit.train.augment import DiffAugment
 from gankit.train.ema import EMA
 from gankit.train.gan import GAN
@@ -69,6 +70,10 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
     fmt = memory_format_for([G, D], image_data=len(shape) == 3)
     G, D = G.to(memory_format=fmt), D.to(memory_format=fmt)
     dev = torch.device(device)
+    dtype = amp_dtype(dev, t.amp, t.amp_cpu)
+    if dev.type == "cpu" and dtype == torch.bfloat16:  # where oneDNN's strided kernels lag (AMX)
+        use_fast_convs(G)
+        use_fast_convs(D)
     gan = GAN(
         G=G,
         D=D,
@@ -79,9 +84,10 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
         latent_dim=cfg.model.latent_dim,
         num_classes=num_classes if cfg.model.conditional else 0,
         split_d=t.d_update == "split",
-        autocast=autocast_for(dev, amp_dtype(dev, t.amp, t.amp_cpu)),
+        autocast=autocast_for(dev, dtype),
         memory_format=fmt,
         d_steps=t.d_steps,
+        reuse_fake=t.reuse_fake,
     )
     add_stabilisers(gan, cfg, shape, dev)
     return gan

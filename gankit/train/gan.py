@@ -6,6 +6,8 @@ Per batch, as the book's ch. 5 teaches:
   3. G through D with fresh seeds, target "real"; only G's weights change.
 With `split_d` (the book) steps 1 and 2 are two optimiser steps; otherwise one step on their sum.
 With `d_steps` = k, steps 1-2 run k times (each on its own real batch) before one step 3.
+With `reuse_fake` (not the book; pytorch/examples' DCGAN) step 3 reuses the last step 2's seeds
+and G's forward pass, kept with its graph, instead of drawing fresh seeds: one G forward fewer.
 Extras (augmentation, penalties, EMA) plug in as callables; the step itself never changes.
 """
 
@@ -50,6 +52,7 @@ class GAN:
     autocast: Callable[[], AbstractContextManager] = nullcontext
     memory_format: torch.memory_format = torch.contiguous_format
     d_steps: int = 1  # D updates per G update
+    reuse_fake: bool = False  # G's update reuses the last D step's fakes (see the module doc)
     global_step: int = 0  # set by gan_step; read by schedules such as lazy R1
     ema: Any = None  # gankit.train.ema.EMA of G's weights: sampling uses it when set
     # checkpointed with the run besides G, D and the optimisers: EMA weights, extra RNGs
@@ -74,12 +77,18 @@ def _seeds(gan: GAN, n: int, noise: torch.Generator, device) -> tuple[Tensor, Te
     return z, torch.randint(gan.num_classes, (n,), generator=noise, device=device)  # (B,)
 
 
-def d_step(gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator) -> Tensor:
-    """Steps 1 and 2. Returns detached (d_loss, d_real_score, d_fake_score)."""
+def d_step(
+    gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator, keep: list | None = None
+) -> Tensor:
+    """Steps 1 and 2. Returns detached (d_loss, d_real_score, d_fake_score). With a `keep` list,
+    G's forward pass keeps its graph and (fake, fake_labels) are appended for step 3 to reuse."""
     z, fake_labels = _seeds(gan, real.shape[0], noise, real.device)
-    with torch.no_grad(), gan.autocast():
-        # (B, *shape), no graph back into G; in real's dtype, so penalties run outside autocast
-        fake = gan.G(z, fake_labels).to(real.dtype)
+    with torch.set_grad_enabled(keep is not None), gan.autocast():
+        fake_g = gan.G(z, fake_labels)  # (B, *shape)
+    if keep is not None:
+        keep.append((fake_g, fake_labels))
+    # no graph back into G for D's update; in real's dtype, so penalties run outside autocast
+    fake = fake_g.detach().to(real.dtype)
     with gan.autocast():
         out_real = gan.D(gan.augment(real), labels).float()  # (B,) logits
     loss_real = gan.loss.d_real(out_real)
@@ -100,9 +109,12 @@ def d_step(gan: GAN, real: Tensor, labels: Tensor | None, noise: torch.Generator
     )
 
 
-def g_step(gan: GAN, n: int, noise: torch.Generator, device) -> Tensor:
-    """Step 3. Returns the detached G loss."""
-    z, fake_labels = _seeds(gan, n, noise, device)
+def g_step(gan: GAN, n: int, noise: torch.Generator, device, kept: tuple | None = None) -> Tensor:
+    """Step 3. Returns the detached G loss. `kept`: (fake, fake_labels) from d_step to reuse."""
+    if kept is None:
+        z, fake_labels = _seeds(gan, n, noise, device)
+    else:
+        kept_fake, fake_labels = kept
     # D's weight gradients are not needed here: skip computing them. Under DDP the pass goes
     # through the plain D, not its wrapper: the wrapper would wait for gradients of weights that
     # get none and refuse its next step; G's wrapper alone averages G's gradients over processes.
@@ -110,7 +122,8 @@ def g_step(gan: GAN, n: int, noise: torch.Generator, device) -> Tensor:
     D.requires_grad_(False)
     try:
         with gan.autocast():
-            out = D(gan.augment(gan.G(z, fake_labels)), fake_labels).float()
+            fake = gan.G(z, fake_labels) if kept is None else kept_fake
+            out = D(gan.augment(fake), fake_labels).float()
         loss = gan.loss.g(out)
         _update(gan.opt_g, loss)
     finally:
@@ -137,7 +150,13 @@ def gan_step(
     gan.global_step = step
     reals = real.chunk(gan.d_steps)  # k × (B, *shape)
     ys = labels.chunk(gan.d_steps) if labels is not None else [None] * len(reals)
-    d_stats = torch.stack([d_step(gan, x, y, noise) for x, y in zip(reals, ys, strict=True)])
+    kept: list = []  # the last D update's fakes, with G's graph, when G's update reuses them
+    d_stats = torch.stack(
+        [
+            d_step(gan, x, y, noise, kept if gan.reuse_fake and i == len(reals) - 1 else None)
+            for i, (x, y) in enumerate(zip(reals, ys, strict=True))
+        ]
+    )
     d_loss, d_real, d_fake = d_stats.mean(0)  # (3,) over the k D updates
-    g_loss = g_step(gan, reals[0].shape[0], noise, real.device)
+    g_loss = g_step(gan, reals[0].shape[0], noise, real.device, kept[0] if kept else None)
     return torch.stack([d_loss, g_loss, d_real, d_fake])
