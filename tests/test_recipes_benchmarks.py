@@ -25,7 +25,10 @@ def test_each_benchmark_recipe_trains_and_samples(tmp_path, name):
 
 @pytest.mark.slow
 def test_modern_ring_8_recipe_finds_every_mode_early(tmp_path):
-    # the full recipe (6,000 steps) takes minutes more; see docs/benchmarks.md for its figures
-    run = gankit.train("ring-8", out=tmp_path / "r", steps=1200, progress=False)
+    # the full recipe (20,000 steps, 96-98.5% high quality) takes minutes more; see
+    # docs/benchmarks.md. An eighth of it already finds every mode evenly and mostly sharply
+    # (measured: 87% high quality); the book's recipe stays under 6% at any length tried.
+    run = gankit.train("ring-8", out=tmp_path / "r", steps=2500, progress=False)
     m = mixture_modes(run.sample(2500, seed=0), ring_8())
-    assert m["modes"] == 8 and m["mode_kl"] < 0.1, m
+    assert m["modes"] == 8 and m["mode_kl"] < 0.05, m
+    assert m["high_quality"] > 0.75, m
