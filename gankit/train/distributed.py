@@ -101,6 +101,10 @@ def session(device: torch.device, place: Dist) -> Iterator[torch.device]:
     device = init(device, place)
     try:
         yield device
+        if joined and _joined():
+            # every process reaches the end before any leaves the group: a process that tears
+            # its group down while rank 0 still writes the run folder can abort in gloo's threads
+            dist.barrier()
     finally:
         if joined and _joined():
             dist.destroy_process_group()
