@@ -33,6 +33,13 @@ def _start_side(side: int) -> tuple[int, int]:
     return start, ups
 
 
+def _required(labels: Tensor | None) -> Tensor:
+    """The labels (B,) a conditional layer was given; a clear error when there are none."""
+    if labels is None:
+        raise ValueError("a conditional model needs labels")
+    return labels
+
+
 class ConditionalBatchNorm2d(nn.Module):
     """BatchNorm whose scale and shift depend on the label: (B, C, H, W), (B,) → (B, C, H, W).
 
@@ -58,9 +65,7 @@ class ConditionalBatchNorm2d(nn.Module):
         h = self.bn(x)
         if not self.num_classes:
             return h
-        if labels is None:
-            raise ValueError("a conditional model needs labels")
-        gain = self.gain(labels)[:, :, None, None]  # (B, C, 1, 1)
+        gain = self.gain(_required(labels))[:, :, None, None]  # (B, C, 1, 1)
         return h * gain + self.shift(labels)[:, :, None, None]
 
 
@@ -119,9 +124,9 @@ class ConditionalDCGenerator(nn.Module):
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         if self.label_seed is not None:
-            if labels is None:
-                raise ValueError("a conditional model needs labels")
-            z = torch.cat([z, self.label_seed(labels)], 1)  # (B, latent_dim + label_seed)
+            z = torch.cat(
+                [z, self.label_seed(_required(labels))], 1
+            )  # (B, latent_dim + label_seed)
         h = self.project(z).view(
             z.shape[0], self.widths[0], self.start, self.start
         )  # (B, 2w, s, s)
@@ -183,9 +188,9 @@ class ProjectionDiscriminator(nn.Module):
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         x = x * 2 - 1
         if self.label_planes:
-            if labels is None:
-                raise ValueError("a conditional model needs labels")
-            planes = nn.functional.one_hot(labels, self.num_classes).to(x.dtype)  # (B, K)
+            planes = nn.functional.one_hot(_required(labels), self.num_classes).to(
+                x.dtype
+            )  # (B, K)
             x = torch.cat([x, planes[:, :, None, None].expand(-1, -1, *x.shape[2:])], 1)
         h = self.body(x)  # (B, F, s, s)
         if self.pool == "flatten":
@@ -195,6 +200,4 @@ class ProjectionDiscriminator(nn.Module):
         out = self.head(phi).squeeze(1)  # (B,)
         if self.embed is None:
             return out
-        if labels is None:
-            raise ValueError("a conditional model needs labels")
-        return out + (self.embed(labels) * phi).sum(1)  # the projection term
+        return out + (self.embed(_required(labels)) * phi).sum(1)  # the projection term
