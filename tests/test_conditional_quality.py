@@ -39,3 +39,15 @@ def test_the_books_conditional_gan_draws_the_asked_digit(tmp_path):
     predicted = classifier(rows).argmax(1).view(10, 8)  # (10 labels, 8 seeds)
     distinct = [len(set(predicted[:, j].tolist())) for j in range(8)]
     assert sum(distinct) / 8 >= 6, distinct
+
+
+@pytest.mark.slow
+def test_the_conditional_conv_gan_draws_the_asked_digit(tmp_path):
+    # 800 of the recipe's 2,000 steps (2 minutes on two threads): measured 93.3% by this MLP
+    # (its ceiling on real digits 91.7%; weakest digit 9 at 69%), 87.8% by the feature CNN on one
+    # thread; the full recipe reaches 98.6%
+    run = gankit.train("cdcgan-mnist", out=tmp_path / "c", steps=800, progress=False)
+    classifier = quick_digit_classifier()
+    doc = label_accuracy(run, classifier, n=1000, real=load_data("mnist", "test"))
+    assert doc["label_accuracy"] > 0.75, doc
+    assert min(doc["label_accuracy_per_class"].values()) > 0.4, doc
