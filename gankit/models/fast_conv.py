@@ -108,6 +108,12 @@ def conv_transpose_subpixel(
     return _shuffle(y, stride, cout, (ph, pw), size)
 
 
+def _saved(ctx, gy: Tensor):
+    """What both backward passes start from: (x, w, stride, padding, gy in channels_last)."""
+    x, w = ctx.saved_tensors
+    return x, w, ctx.stride, ctx.padding, gy.contiguous(memory_format=CL)
+
+
 class _StridedConv(torch.autograd.Function):
     """Conv2d: oneDNN's forward and weight gradient; the input gradient in sub-pixel form."""
 
@@ -119,9 +125,7 @@ class _StridedConv(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, gy):
-        x, w = ctx.saved_tensors
-        s, p = ctx.stride, ctx.padding
-        gy = gy.contiguous(memory_format=CL)
+        x, w, s, p, gy = _saved(ctx, gy)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:  # the rows the forward's floor division left over
             extra = [
@@ -150,9 +154,7 @@ class _StridedConvTranspose(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, gy):
-        x, w = ctx.saved_tensors
-        s, p = ctx.stride, ctx.padding
-        gy = gy.contiguous(memory_format=CL)
+        x, w, s, p, gy = _saved(ctx, gy)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
             gx = F.conv2d(gy, w, None, s, p)  # (B, Cin, H, W): the floor drops output_padding
