@@ -29,13 +29,14 @@ from gankit.runs import RunFolder, atomic_write_bytes
 
 KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
 CHUNK = 1000  # samples drawn per call of G
-DEFAULT_N = 10_000  # the benchmark sets pick their own n (2,500 or 26,000) unless asked
+DEFAULT_N = 10_000  # when n is not given; the benchmark sets pick their own (2,500 or 26,000)
+PAPER_N = 50_000  # FID-50k: the n published FIDs use
 MIN_N = 12  # precision/recall and density/coverage need more than k = 5 neighbours per set
 
 
 def evaluate(
     run,
-    n: int = DEFAULT_N,
+    n: int | None = None,
     against: str | None = None,
     features: str = "auto",
     seed: int = 0,
@@ -43,23 +44,29 @@ def evaluate(
 ) -> dict:
     """Score `run` (a run folder or a loaded run); writes and returns RUN/eval.json's dict.
 
+    n samples exactly; None picks a default (10,000 images capped at what the data holds, the
+    benchmark sets' own n). An n larger than the reference data holds is refused, not cut.
+
     Example:
         >>> report = evaluate("runs/demo", n=1000)  # doctest: +SKIP
         >>> report["fid"], report["floor"]["fid"]   # doctest: +SKIP
     """
-    if n < 2:
+    if n is not None and n < 2:
         raise GankitError(f"--n {n}: expected at least 2 samples")
     run = _load(run)
     spec = against or run.config.data.spec
     if run.config.task == "classifier":
         from gankit.train.classifier import evaluate_classifier
 
+        if n is not None:
+            raise GankitError(f"--n {n}: a classifier run is scored on its whole test split")
+
         test = load_data(spec, "test")
         doc = {"data": spec, "split": "test", **evaluate_classifier(run.model, test)}
     elif benchmark_name(spec):  # ring-8, grid-25, stacked-mnist: modes covered, KL to uniform
-        doc = mode_metrics(run, None if n == DEFAULT_N else n, seed)
+        doc = mode_metrics(run, n, seed)
     elif len(run.shape) == 1:
-        doc = evaluate_pattern(run, n, spec)
+        doc = evaluate_pattern(run, n or DEFAULT_N, spec)
     else:
         doc = evaluate_images(run, n, spec, features, seed, progress)
     atomic_write_bytes(RunFolder(run.path).eval_path, (json.dumps(doc, indent=2) + "\n").encode())
@@ -105,16 +112,31 @@ def image_metrics(f_fake: Tensor, f_real: Tensor, kid_size: int) -> dict:
     }
 
 
-def evaluate_images(run, n: int, spec: str, features: str, seed: int, progress: bool) -> dict:
+def _image_n(n: int | None, test: Dataset, train: Dataset) -> int:
+    """The n to use: as asked, or the default capped at the smaller split; never more than held."""
+    held = min(len(test), len(train))
+    if n is None:
+        n = min(DEFAULT_N, held)
+    elif n > held:
+        raise GankitError(
+            f"--n {n}: the reference holds {len(test):,} test and {len(train):,} train images; "
+            f"expected at most {held:,}"
+        )
+    if n < MIN_N:
+        raise GankitError(f"--n {n}: expected at least {MIN_N} samples (k-NN metrics use k = 5)")
+    return n
+
+
+def evaluate_images(
+    run, n: int | None, spec: str, features: str, seed: int, progress: bool
+) -> dict:
     size = run.config.data.size  # the resize the run trained at (e.g. 64 for dcgan-faces64)
     test, train = load_data(spec, "test", size=size), load_data(spec, "train", size=size)
     if tuple(test.shape) != tuple(run.shape):
         raise GankitError(
             f"--against {spec}: images of shape {test.shape}, the run makes {run.shape}"
         )
-    n = min(n, len(test), len(train))
-    if n < MIN_N:
-        raise GankitError(f"--n {n}: expected at least {MIN_N} samples (k-NN metrics use k = 5)")
+    n = _image_n(n, test, train)
     extractor = get_extractor(features, spec, progress)  # a bad name fails before any work
     real, other = _subset(test, n, seed), _subset(train, n, seed)
     fake = generate_samples(run, n, seed)
@@ -133,10 +155,30 @@ def evaluate_images(run, n: int, spec: str, features: str, seed: int, progress: 
         **result,
         "n": n,
         "features": extractor.name,
+        "weights_sha256": extractor.sha256,
         "data": spec,
+        "split": "test",  # generated samples are compared with the test split
+        "floor_split": "train",  # the floor: n train images against the same n test images
         "kid_subset_size": kid_size,
         "floor": floor,
     }
+
+
+def small_n_warning(doc: dict) -> str | None:
+    """One line for an image eval.json below FID-50k's n, naming both reference splits; else None.
+
+    Example:
+        >>> small_n_warning({"fid": 9.0, "n": 1000, "split": "test", "floor_split": "train"})[:30]
+        'n = 1,000 is below the 50,000 '
+    """
+    if "fid" not in doc or doc["n"] >= PAPER_N:
+        return None
+    n = doc["n"]
+    return (
+        f"n = {n:,} is below the {PAPER_N:,} (FID-50k) papers use, and FID grows as n shrinks: "
+        f"compare only at equal n; samples were scored against {n:,} {doc['split']} images, "
+        f"the floor is {n:,} {doc['floor_split']} images against the same {doc['split']} images"
+    )
 
 
 def _classifier_for(extractor, spec: str, test: Dataset, progress: bool):
