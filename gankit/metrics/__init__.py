@@ -1,6 +1,7 @@
 """Metrics that tell a good generator from a collapsed one (see docs/evaluation.md).
 
 features.py         extractors: the cached feature CNN, pixels, Inception weights from a file
+fid_inception.py    the FID Inception papers use, from a local file, through torch-fidelity
 fid.py              FID and KID, exact, in double precision
 prdc.py             precision/recall (k = 3), density/coverage (k = 5)
 modes.py            classes covered and class KL under a classifier

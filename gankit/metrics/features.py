@@ -5,10 +5,15 @@ cnn             the feature CNN trained by `features-mnist` / `features-fashion-
                 data spec, cached under $GANKIT_CACHE (default ~/.cache/gankit)
 run:DIR         any classifier run folder (`gankit train classifier-… --out DIR`)
 pixels          the raw pixels, flattened
+fid-inception:FILE  the FID Inception papers use (pt_inception-2015-12-05-6726825d.pth or
+                torch-fidelity's weights-inception-…pth), through torch-fidelity: FIDs that compare
+                with published ones (gankit.metrics.fid_inception)
 inception:FILE  torchvision's Inception-v3 with ImageNet weights from FILE (.pth or .safetensors,
-                e.g. inception_v3_google-0cc3c7bd.pth); never downloaded
+                e.g. inception_v3_google-0cc3c7bd.pth); NOT the network papers use
+Weights are never downloaded.
 
-Every extractor maps images (N, C, H, W) in [0, 1] to float64 features (N, F) on the CPU.
+Every extractor maps images (N, C, H, W) in [0, 1] to float64 features (N, F) on the CPU, and
+names its weights by `sha256` (None for pixels), so eval.json says exactly what measured.
 """
 
 from __future__ import annotations
@@ -24,20 +29,17 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
+from gankit.data.cache import cache_dir
 from gankit.errors import GankitError
 
 BATCH = 500
-
-
-def cache_dir() -> Path:
-    """$GANKIT_CACHE, or ~/.cache/gankit."""
-    return Path(os.environ.get("GANKIT_CACHE") or Path.home() / ".cache" / "gankit").expanduser()
 
 
 class PixelFeatures:
     """Raw pixels: (N, C·H·W)."""
 
     name = "pixels"
+    sha256 = None
 
     def features(self, x: Tensor) -> Tensor:
         return x.flatten(1).double().cpu()
@@ -49,6 +51,7 @@ class ClassifierFeatures:
     def __init__(self, run, name: str):
         self.run, self.name = run, name
         self.classes = run.classes
+        self.sha256 = file_sha256(Path(run.path) / "classifier.safetensors")
 
     def features(self, x: Tensor) -> Tensor:
         return self.run.features(x)
@@ -58,13 +61,15 @@ class ClassifierFeatures:
 
 
 class InceptionFeatures:
-    """Inception-v3's 2,048 pooled features of images resized to 299×299 (grey → 3 channels)."""
+    """torchvision Inception-v3's 2,048 pooled features of images resized to 299×299 (grey → 3
+    channels). Its FIDs compare within gankit only: papers use `fid-inception:FILE`."""
 
     def __init__(self, path: Path):
         from torchvision.models import inception_v3
 
         self.name = f"inception:{path}"
         state = _load_weights(path)
+        self.sha256 = file_sha256(path)
         aux = any(k.startswith("AuxLogits.") for k in state)
         model = inception_v3(weights=None, aux_logits=aux, init_weights=False)
         try:
@@ -85,6 +90,15 @@ class InceptionFeatures:
             chunk = F.interpolate(chunk, size=(299, 299), mode="bilinear", align_corners=False)
             out.append(self.model(chunk * 2 - 1).double())  # the weights expect [-1, 1]
         return torch.cat(out)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read 1 MB at a time (weights files run to 100 MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _load_weights(path: Path) -> dict:
@@ -115,15 +129,33 @@ def feature_recipe(spec: str) -> str | None:
 
 
 def cached_cnn_path(spec: str, recipe: str) -> Path:
-    """cache/features/<recipe>-<hash of recipe config and data>: a new recipe trains anew."""
-    from gankit.config import to_dict
+    """cache/features/<recipe>-<hash of recipe config and data>: a changed recipe trains anew.
+
+    Only the fields that differ from the config defaults enter the hash, so a new config field
+    (default off) leaves every cached CNN valid.
+    """
+    from gankit.config import Config, to_dict
     from gankit.recipes import get_recipe
 
     name, _, arg = spec.partition(":")
     data = name + (":" + str(Path(arg).expanduser().resolve()) if arg else "")
-    key = json.dumps([data, to_dict(get_recipe(recipe).config)], sort_keys=True)
+    changed = _changed(to_dict(get_recipe(recipe).config), to_dict(Config()))
+    key = json.dumps([data, changed], sort_keys=True)
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     return cache_dir() / "features" / f"{recipe}-{digest}"
+
+
+def _changed(config: dict, defaults: dict) -> dict:
+    """The entries of `config` that differ from `defaults`, section by section."""
+    out = {}
+    for key, value in config.items():
+        if isinstance(value, dict) and isinstance(defaults.get(key), dict) and value:
+            inner = _changed(value, defaults[key])
+            if inner:
+                out[key] = inner
+        elif value != defaults.get(key):
+            out[key] = value
+    return out
 
 
 def cached_cnn(spec: str, progress: bool = True, **train_kwargs):
@@ -177,4 +209,11 @@ def get_extractor(name: str, spec: str, progress: bool = True):
         return ClassifierFeatures(load_classifier(arg), f"run:{arg}")
     if kind == "inception" and arg:
         return InceptionFeatures(Path(arg).expanduser())
-    raise GankitError(f"--features {name}: expected auto, cnn, pixels, run:DIR or inception:FILE")
+    if kind == "fid-inception" and arg:
+        from gankit.metrics.fid_inception import FidInceptionFeatures
+
+        return FidInceptionFeatures(Path(arg).expanduser())
+    raise GankitError(
+        f"--features {name}: expected auto, cnn, pixels, run:DIR, fid-inception:FILE "
+        "or inception:FILE"
+    )
