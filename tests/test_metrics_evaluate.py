@@ -4,6 +4,7 @@ A temporary $GANKIT_CACHE holds a feature CNN trained for a few steps, so nothin
 cache that already exists.
 """
 
+import hashlib
 import json
 
 import pytest
@@ -11,8 +12,10 @@ import torch
 
 import gankit
 from gankit.cli import main
+from gankit.errors import GankitError
 from gankit.metrics.evaluate import evaluate
 from gankit.metrics.features import cached_cnn, cached_cnn_path, get_extractor
+from tests.test_metrics_modes import TINY
 
 KEYS = {
     "fid",
@@ -72,14 +75,42 @@ def _csv(path, rows, seed):
     path.write_text("\n".join(lines) + "\n")
 
 
-def test_evaluate_against_another_spec_clamps_n_and_is_deterministic(cache, gan_run, tmp_path):
+def test_evaluate_against_another_spec_is_deterministic_and_n_exact(cache, gan_run, tmp_path):
     _csv(tmp_path / "tiny_train.csv", 60, 0)
     _csv(tmp_path / "tiny_test.csv", 40, 1)
     spec = f"mnist:{tmp_path / 'tiny_train.csv'}"
-    a = evaluate(gan_run.path, n=100_000, against=spec, features="pixels", progress=False)
-    b = evaluate(gan_run, n=100_000, against=spec, features="pixels", progress=False)
-    assert a == b and a["n"] == 40  # the test file holds 40 rows
+    a = evaluate(gan_run.path, against=spec, features="pixels", progress=False)
+    b = evaluate(gan_run, against=spec, features="pixels", progress=False)
+    assert a == b and a["n"] == 40  # not given: 10,000 capped at the 40 test rows
     assert a["features"] == "pixels" and a["data"] == spec
+    assert evaluate(gan_run, n=13, against=spec, features="pixels", progress=False)["n"] == 13
+    with pytest.raises(GankitError, match="--n 41: the reference holds 40 test and 60 train"):
+        evaluate(gan_run, n=41, against=spec, features="pixels", progress=False)
+
+
+@pytest.mark.parametrize("features", ["pixels", "cnn", "run"])
+def test_eval_json_records_the_extractor_weights_and_splits(cache, gan_run, features):
+    """Must-show 3 (fid-inception: test_metrics_fid_inception.py; torchvision's Inception shares
+    this code and is checked in test_inception_weights_from_a_file)."""
+    if features == "run":
+        features = f"run:{cached_cnn_path('mnist', 'features-mnist')}"
+    doc = evaluate(gan_run.path, n=20, features=features, progress=False)
+    assert {"features", "weights_sha256", "n", "split", "floor_split"} <= set(doc)
+    assert doc["n"] == 20 and doc["split"] == "test" and doc["floor_split"] == "train"
+    if features == "pixels":
+        assert doc["weights_sha256"] is None
+    else:  # the classifier's weights file, byte for byte
+        weights = cached_cnn_path("mnist", "features-mnist") / "classifier.safetensors"
+        assert doc["weights_sha256"] == hashlib.sha256(weights.read_bytes()).hexdigest()
+
+
+def test_explicit_n_is_honoured_for_the_benchmark_sets(tmp_path):
+    """--n 10000 used to be read as "not given" (2,500 for ring-8)."""
+    run = gankit.train(
+        "gan-mnist", data="ring-8", out=tmp_path / "r", steps=10, set=TINY, progress=False
+    )
+    assert evaluate(run.path, n=10_000)["n"] == 10_000
+    assert evaluate(run.path)["n"] == 2_500
 
 
 def test_pattern_runs_get_the_distance_to_1010(tmp_path):
@@ -95,6 +126,8 @@ def test_evaluate_a_classifier_run(tmp_path):
     run = gankit.train("classifier-mnist-cnn", out=tmp_path / "c", steps=10, progress=False)
     doc = evaluate(run.path)
     assert doc["accuracy"] == run.report["accuracy"] and doc["n"] == 1000
+    with pytest.raises(GankitError, match="whole test split"):  # an --n it cannot honour
+        evaluate(run.path, n=500)
 
 
 def test_extractors(cache, tmp_path):
@@ -114,6 +147,7 @@ def test_inception_weights_from_a_file(tmp_path):
     path = tmp_path / "inception.pth"
     torch.save(model.state_dict(), path)
     extractor = get_extractor(f"inception:{path}", "mnist")
+    assert extractor.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     f = extractor.features(torch.rand(2, 1, 28, 28))
     assert f.shape == (2, 2048) and f.dtype == torch.float64
     bad = tmp_path / "bad.pth"
@@ -123,8 +157,13 @@ def test_inception_weights_from_a_file(tmp_path):
 
 def test_cli_evaluate(cache, gan_run, capsys):
     code = main(["evaluate", str(gan_run.path), "--n", "200", "--quiet"])
-    out = capsys.readouterr().out
-    assert code == 0 and "FID" in out and "floor" in out and "coverage" in out
+    captured = capsys.readouterr()
+    assert code == 0 and "FID" in captured.out and "floor" in captured.out
+    assert "coverage" in captured.out
+    # one line: below FID-50k, and which splits the run and the floor were scored against
+    (warning,) = captured.err.strip().splitlines()
+    assert warning.startswith("warning: n = 200 is below the 50,000 (FID-50k)")
+    assert "200 test images" in warning and "200 train images" in warning
 
 
 @pytest.mark.parametrize(
@@ -134,6 +173,7 @@ def test_cli_evaluate(cache, gan_run, capsys):
         (["--against", "fashion-mnist:/nonexistent"], "/nonexistent"),
         (["--n", "1"], "--n"),
         (["--n", "5"], "--n 5: expected at least 12"),
+        (["--n", "5000"], "--n 5000: the reference holds 1,000 test"),
     ],
 )
 def test_cli_evaluate_bad_input(gan_run, capsys, args, message):
@@ -161,6 +201,9 @@ def test_metrics_rank_the_collapsed_the_book_and_the_main_gan(trained_runs, tmp_
     first, book, main_job = docs["gan-mnist-first"], docs["gan-mnist"], docs["mnist"]
     assert first["classes_covered"] <= 3
     assert main_job["classes_covered"] == 10
+    # the convolutional main job (measured on three seeds: FID 2.7× the floor, recall ≈ 0.9)
+    assert main_job["fid"] < 4 * main_job["floor"]["fid"]
+    assert main_job["recall"] > 0.8 and main_job["precision"] > 0.6
     assert first["fid"] > book["fid"] > main_job["fid"]
     assert first["coverage"] < book["coverage"] < main_job["coverage"]
     assert first["recall"] < book["recall"] < main_job["recall"]

@@ -41,8 +41,11 @@ def test_g_update_reuses_the_last_fakes_only_when_asked(d_steps):
         assert any(not torch.equal(a, b) for a, b in zip(before, gan.G.parameters(), strict=True))
 
 
-def test_reuse_fake_is_off_in_every_recipe():
+def test_reuse_fake_is_on_only_in_the_main_job():
+    # The book's recipes keep one G forward per update as the book does; the main job opts in
+    # because it was measured faster there (44.6 vs 51 ms a step on 2 cores).
     from gankit.recipes import RECIPES, _load_all
 
     _load_all()
-    assert RECIPES and not any(r.config.train.reuse_fake for r in RECIPES.values())
+    reusing = sorted(name for name, r in RECIPES.items() if r.config.train.reuse_fake)
+    assert len(RECIPES) > 10 and reusing == ["mnist"]

@@ -1,26 +1,77 @@
 """`mnist`, the main job: the best unconditional MNIST GAN gankit trains on 2 CPU cores in minutes.
 
-The book's improved GAN (ch. 7) still spreads the digits unevenly. Three changes cure that here:
-a wider MLP pair, spectral normalisation of every D layer (Miyato et al., 2018) and the hinge loss,
-trained with one joint D step per G step and Adam(0.5, 0.999).
+A small convolutional pair (DCGAN-style G, a D that flattens its 7×7 features so it judges where
+each stroke is) trained the way modern GANs are: the non-saturating loss with a lazy R1 penalty on
+real images (Mescheder et al., 2018), Adam at a high learning rate with β1 = 0, an average of G's
+weights for sampling (EMA), and bf16 on CPUs that compute it natively. `mnist-mlp` is the earlier
+fully connected main job, kept to show what convolutions buy.
 """
 
 from __future__ import annotations
 
-from gankit.config import Config, DataConfig, LossConfig, ModelConfig, TrainConfig
+from gankit.config import (
+    Config,
+    DataConfig,
+    LossConfig,
+    ModelConfig,
+    RegularizerConfig,
+    TrainConfig,
+)
 from gankit.recipes import Recipe, register
+
+MAIN_STEPS = 4000  # 256,000 images, 64 epochs of the 4,000 training digits
 
 register(
     Recipe(
         name="mnist",
         chapter="beyond",
-        shows="all ten digits, evenly, from 4,000 training images in about two minutes on a CPU",
+        shows="the main job: clean digits of all ten kinds from 4,000 training images, on a CPU",
+        differs=(
+            "not the book's: a convolutional pair (G 64→(128, 7, 7)→(64, 14, 14)→(1, 28, 28) with "
+            "batch norm; D (32, 14, 14)→(64, 7, 7)→3×3 conv→flatten→logit, no normalisation), "
+            "non-saturating loss, lazy R1 γ 0.1 every 4 steps, Adam lr 1e-3 betas (0, 0.99), "
+            "G's update reuses D's fakes, "
+            f"EMA 0.999, batch 64, {MAIN_STEPS:,} steps, bf16 where the CPU has it"
+        ),
+        config=Config(
+            recipe="mnist",
+            data=DataConfig("mnist"),
+            model=ModelConfig(
+                generator="cdcgan",
+                discriminator="projection",
+                g={"width": 64},
+                d={"width": 32, "pool": "flatten", "spectral_norm": False},
+                latent="normal",
+                latent_dim=64,
+            ),
+            loss=LossConfig("non-saturating"),
+            train=TrainConfig(
+                batch_size=64,
+                steps=MAIN_STEPS,
+                optimizer="adam",
+                lr_g=1e-3,
+                lr_d=1e-3,
+                betas=(0.0, 0.99),
+                d_update="joint",
+                amp_cpu=True,
+                reuse_fake=True,
+            ),
+            reg=RegularizerConfig(r1=0.1, r1_every=4, ema=0.999),
+        ),
+    )
+)
+
+register(
+    Recipe(
+        name="mnist-mlp",
+        chapter="beyond",
+        shows="the earlier main job: fully connected models reach every digit but draw broken strokes",
         differs=(
             "not the book's: wider MLPs (G 100→256→512→784, D 784→512→256→1), spectral-normalised "
             "D without LayerNorm, hinge loss on logits, batch 64, Adam lr 2e-4, betas (0.5, 0.999)"
         ),
         config=Config(
-            recipe="mnist",
+            recipe="mnist-mlp",
             data=DataConfig("mnist"),
             model=ModelConfig(
                 g={"hidden": [256, 512], "activation": "leaky-relu", "slope": 0.2, "norm": True},
