@@ -21,8 +21,8 @@ import torch
 
 import gankit
 from gankit.data import load_data
-from gankit.plots import save_grid
 from gankit.train.loop import Interrupted
+from gankit.viz.plots import save_grid
 
 
 def colour_means(x: torch.Tensor, chunk: int = 1000) -> torch.Tensor:

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
+from gankit.classify import ClassifierRun
 from gankit.config import Config, apply_overrides
-from gankit.data import Batches, load_data
-from gankit.device import amp_dtype, configure, place_data, resolve_device
+from gankit.device import resolve_device
 from gankit.errors import GankitError
 from gankit.models import model_args
 from gankit.recipes import get_recipe
-from gankit.runs import (
-    CsvLog,
-    RunFolder,
-    default_run_path,
-    disk_errors,
-    load_weights,
-    read_trained,
-)
-from gankit.train import distributed
-from gankit.train.build import build_gan, build_generator_from
-from gankit.train.gan_job import make_gan_job, pattern_log, total_steps, write_plots
+from gankit.runs import RunFolder, default_run_path, load_weights, read_trained
+from gankit.train.build import build_generator_from
+from gankit.train.classifier import ClassifierTask
+from gankit.train.driver import drive
+from gankit.train.gan_job import GanTask
 from gankit.train.latent import generate
-from gankit.train.loop import Schedule, fit
-from gankit.train.tensorboard import TensorBoardLogger, summary_writer_class
+from gankit.validate import flatten, validate
 
 
 class Run:
@@ -66,6 +60,49 @@ class Run:
     def metrics(self) -> list[dict]:
         return RunFolder(self.path).metrics.rows()
 
+    # Inline figures for notebooks: the same pixels as the matching `gankit …` command writes.
+    def show(self, n=16, seed=0, label=None, *, book=False, per_label=False, nrow=None) -> None:
+        """Show samples inline: a grid (`gankit sample`), `book=True` the 2×3, or `per_label=True`.
+
+        Example:
+            >>> run.show(6, seed=0, book=True)  # doctest: +SKIP
+        """
+        from gankit.viz import inline
+        from gankit.viz import run_figures as figures
+
+        if book or per_label:
+            target = io.BytesIO()
+            if per_label:
+                figures.per_label_figure(self, target, seed)
+            else:
+                figures.book_figure(self, target, seed, label)
+            return inline.display_png(target.getvalue())
+        return inline.show(self.sample(n, seed=seed, label=label), nrow=nrow)
+
+    def show_walk(self, seed_a=0, seed_b=1, steps=12, mode="linear", label=None) -> None:
+        """Show the walk between two seeds inline, as `gankit interpolate` draws it (ch. 7)."""
+        from gankit.viz import inline
+        from gankit.viz.run_figures import walk_figure
+
+        target = io.BytesIO()
+        walk_figure(self, target, seed_a, seed_b, steps, mode, label)
+        inline.display_png(target.getvalue())
+
+    def show_seed_math(self, seed_a=0, seed_b=1, label=None) -> None:
+        """Show s1, s2, s1 + s2, s1 − s2 and s1 · s2 inline, as `gankit seed-math` draws them."""
+        from gankit.viz import inline
+        from gankit.viz.run_figures import seed_math_figure
+
+        target = io.BytesIO()
+        seed_math_figure(self, target, seed_a, seed_b, label)
+        inline.display_png(target.getvalue())
+
+    def plot_losses(self) -> None:
+        """Show plots/losses.png inline: D and G loss with the ideal-loss lines (appendix A)."""
+        from gankit.viz import inline
+
+        inline.show(self.path / "plots" / "losses.png")
+
 
 def load_run(path: str | Path, device: str = "cpu") -> Run:
     """Rebuild a run from its folder alone: config.json + generator.safetensors."""
@@ -86,8 +123,20 @@ def resolve_config(
     device=None,
     set=None,
 ) -> Config:
-    """A recipe's config with the command-line style overrides applied (None: keep the recipe's)."""
-    cfg = get_recipe(recipe).config
+    """A recipe's config with the command-line style overrides applied (None: keep the recipe's).
+
+    Example:
+        >>> resolve_config("gan-mnist", steps=40, seed=7).train.seed
+        7
+    """
+    flags = {"data": data, "epochs": epochs, "steps": steps, "batch_size": batch_size}
+    return apply_flags(get_recipe(recipe).config, seed=seed, device=device, set=set, **flags)
+
+
+def apply_flags(
+    cfg: Config, *, data, epochs, steps, batch_size, seed, device, set: list | dict | None
+) -> Config:
+    """`cfg` with the flags of `gankit train` applied: the named ones first, then `--set`."""
     direct = {
         "data.spec": data,
         "train.epochs": epochs,
@@ -97,26 +146,46 @@ def resolve_config(
         "train.device": device,
     }
     cfg = apply_overrides(cfg, {k: v for k, v in direct.items() if v is not None}, model_args)
-    if epochs is not None and steps is None:
+    if epochs is not None and steps is None:  # --epochs alone: the run is counted in epochs
         cfg = replace(cfg, train=replace(cfg.train, steps=0))
-    cfg = apply_overrides(cfg, set, model_args)
-    if cfg.train.batch_size < 1:
-        raise GankitError(f"batch size {cfg.train.batch_size}: expected at least 1")
-    return cfg
+    return apply_overrides(cfg, set, model_args)
 
 
-def _resume_config(out: Path, epochs, steps, **others) -> Config:
-    changed = [k for k, v in others.items() if v]
+# what --resume may change: the run's length and where it runs
+RESUMABLE = ("train.steps", "train.epochs", "train.device")
+
+
+def resume_config(recipe: str, out, **flags) -> Config:
+    """The saved config of the run in `out` with `flags` applied; only real changes are refused.
+
+    Re-running one's own command line with --resume (as a batch scheduler's requeue does) works:
+    a flag equal to the saved value changes nothing. Length and device may change.
+    """
+    if out is None:
+        raise GankitError("--resume needs --out RUN, the run folder to continue")
+    if not RunFolder.is_run(Path(out)):
+        raise GankitError(f"{out}: not a gankit run folder (no config.json); cannot resume")
+    saved = RunFolder(Path(out)).read_config()
+    asked = replace(apply_flags(saved, **flags), recipe=recipe)
+    old, new = _fields(saved), _fields(asked)
+    changed = [
+        f"{key}: {_show(old[key])} → {_show(new[key])}"
+        for key in new
+        if key not in RESUMABLE and new[key] != old[key]
+    ]
     if changed:
         raise GankitError(
             f"--resume continues the saved config; cannot change {', '.join(changed)}"
         )
-    cfg = RunFolder(out).read_config()
-    if steps is not None:
-        return replace(cfg, train=replace(cfg.train, steps=steps))
-    if epochs is not None:
-        return replace(cfg, train=replace(cfg.train, epochs=epochs, steps=0))
-    return cfg
+    return asked
+
+
+def _fields(cfg: Config) -> dict:
+    return {"recipe": cfg.recipe, "task": cfg.task, **flatten(cfg)}
+
+
+def _show(value) -> str:
+    return ",".join(str(v) for v in value) if isinstance(value, tuple | list) else str(value)
 
 
 def train(
@@ -133,112 +202,30 @@ def train(
     resume=False,
     progress=True,
     tensorboard=False,
-) -> Run:
-    """Train `recipe` into the run folder `out` (default runs/<recipe>-<time>) and return the Run.
+) -> Run | ClassifierRun:
+    """Train `recipe` into the run folder `out` (default runs/<recipe>-<time>) and return the Run;
+    a classifier recipe (task "classifier") returns a `gankit.classify.ClassifierRun`.
 
-    `tensorboard=True` also logs losses, images/s and sample grids to RUN/tensorboard/.
-    Started by torchrun, each process trains its shard and rank 0 writes the run folder (see
-    gankit.train.distributed); `batch_size` is then per process.
-    A classifier recipe (task "classifier") returns a `gankit.classify.ClassifierRun`.
+    The whole config is checked before anything is written (gankit.validate). `resume=True`
+    continues the run in `out`; the other arguments may repeat its saved values, and only
+    `steps`, `epochs` and `device` may change them. `tensorboard=True` also logs losses, images/s
+    and sample grids to RUN/tensorboard/. Started by torchrun, each process trains its shard and
+    rank 0 writes the run folder (see gankit.train.distributed); `batch_size` is then per process.
+    The process is left as it was found: RNG states, cudnn and TF32 flags (gankit.device).
 
     Example:
         >>> run = train("gan-1010", out="runs/p", steps=200, progress=False)  # doctest: +SKIP
     """
-    if resume:
-        if out is None:
-            raise GankitError("--resume needs --out RUN, the run folder to continue")
-        if not RunFolder.is_run(Path(out)):
-            raise GankitError(f"{out}: not a gankit run folder (no config.json); cannot resume")
-        cfg = _resume_config(
-            Path(out), epochs, steps, data=data, batch_size=batch_size, seed=seed, set=set
-        )
-    else:
-        cfg = resolve_config(
-            recipe,
-            data=data,
-            epochs=epochs,
-            steps=steps,
-            batch_size=batch_size,
-            seed=seed,
-            device=device,
-            set=set,
-        )
-    if cfg.task == "classifier":
-        from gankit.classify import train_classifier
-
-        return train_classifier(cfg, out=out, resume=resume, device=device, progress=progress)
-    if cfg.task != "gan":
-        raise GankitError(
-            f"recipe '{cfg.recipe}': unknown task '{cfg.task}'; expected gan or classifier"
-        )
-    if tensorboard:
-        summary_writer_class()  # a missing package fails here, before the run folder exists
-    place = distributed.from_env()
+    flags = dict(data=data, epochs=epochs, steps=steps, batch_size=batch_size, seed=seed)
+    flags.update(device=device, set=set)
+    cfg = resume_config(recipe, out, **flags) if resume else resolve_config(recipe, **flags)
+    validate(cfg)
     out = Path(out) if out else default_run_path(cfg.recipe)
-    with distributed.session(resolve_device(device or cfg.train.device), place) as dev:
-        return _train_gan(cfg, dev, place, out, resume, progress, tensorboard)
-
-
-def _train_gan(
-    cfg: Config, dev, place: distributed.Dist, out: Path, resume, progress, tensorboard
-) -> Run:
-    """Data, models and run folder for `cfg` on this process, then the shared loop."""
-    configure(dev)
-    data_set = place_data(load_data(cfg.data.spec, "train", size=cfg.data.size), dev)
-    gan = build_gan(cfg, data_set.shape, data_set.num_classes, dev)
-    info = {"data_shape": list(data_set.shape), "classes": list(data_set.classes or [])}
-    info["precision"] = str(amp_dtype(dev, cfg.train.amp, cfg.train.amp_cpu) or "float32")
-    run = _open_run(out, cfg, dev, resume, info, place)  # None on ranks other than 0
-    t = cfg.train
-    batches = Batches(len(data_set), t.batch_size, t.seed, place.rank, place.world)
-    state = None
-    if resume and RunFolder(out).has_checkpoint:  # none yet: killed early, start from step 0
-        state = RunFolder(out).load_checkpoint(dev)
-    if run is not None and resume:
-        with disk_errors(run.path):
-            run.write_config(cfg, str(dev), info)  # a longer run: record the new length
-            _truncate_logs(run, int(state["step"]) if state else 0, data_set.shape)
-    gan.G, gan.D = distributed.wrap(gan.G, dev, place), distributed.wrap(gan.D, dev, place)
-    noise = torch.Generator(dev)  # seeded per rank and step by the job
-    job = make_gan_job(gan, data_set, batches, noise, run, cfg)
-    total = total_steps(cfg, job.steps_per_epoch)
-    sched = Schedule(total, t.log_every, t.sample_every, t.checkpoint_every, t.checkpoint_seconds)
-    loggers = _loggers(run, tensorboard, int(state["step"]) if state else None)
-    try:
-        with disk_errors(out):
-            fit(job, run, sched, state, progress and place.main, loggers)
-    finally:
-        for logger in loggers:
-            logger.close()
-        if run is not None:
-            with disk_errors(run.path):
-                write_plots(run, gan, data_set.shape)
-    G = distributed.unwrap(gan.sampler).eval()  # the EMA average where EMA is on
-    return Run(out, cfg, G, data_set.shape, data_set.classes)
-
-
-def _open_run(out: Path, cfg: Config, dev, resume, info, place) -> RunFolder | None:
-    """Rank 0 creates (or reopens) the run folder; every rank fails together if it cannot."""
-    run, error = None, None
-    if place.main:
-        try:
-            run = RunFolder.create(out, cfg, str(dev), resume, info)
-        except GankitError as e:
-            error = str(e)
-    distributed.agree(error)
-    return run
-
-
-def _loggers(run: RunFolder | None, tensorboard: bool, resume_step: int | None) -> tuple:
-    if not tensorboard or run is None:  # only the process that writes the run folder logs
-        return ()
-    purge = resume_step + 1 if resume_step is not None else None  # the checkpoint's row stays
-    return (TensorBoardLogger(run.path / "tensorboard", purge_step=purge),)
-
-
-def _truncate_logs(run: RunFolder, step: int, shape) -> None:
-    """Rows written after the checkpoint we resume from will be written again: drop them."""
-    run.metrics.truncate_after(step)
-    logs: list[CsvLog] = [pattern_log(run, shape[0])] if len(shape) == 1 else []
-    for log in logs:
-        log.truncate_after(step)
+    if cfg.task == "classifier":
+        task = ClassifierTask(cfg)
+        drive(task, out, resume, progress, tensorboard)
+        model, data_set = task.parts.model.eval(), task.data
+        return ClassifierRun(out, cfg, model, data_set.shape, data_set.classes, task.report)
+    gan = GanTask(cfg)
+    drive(gan, out, resume, progress, tensorboard)
+    return Run(out, cfg, gan.sampler().eval(), gan.data.shape, gan.data.classes)

@@ -69,8 +69,10 @@ def train_cmd(
 ) -> None:
     """Train a recipe; writes a run folder with metrics, checkpoints, samples and plots."""
     from gankit.api import train
+    from gankit.device import configure, resolve_device
     from gankit.train.distributed import from_env
 
+    configure(resolve_device(device or "auto"))  # the command's process-wide speed settings
     run = train(
         recipe,
         data=data,
@@ -101,6 +103,24 @@ def train_cmd(
             f"step {int(last['step'])}: D loss {last['d_loss']:.4f}, G loss {last['g_loss']:.4f},"
             f" {last['seconds']:.1f} s"
         )
+        _say_how_good(run)
+
+
+def _say_how_good(run) -> None:
+    """The final grid's path and, when the data's feature CNN is cached, a few seconds' verdict."""
+    from gankit.metrics.quick import quick_verdict
+
+    grids = sorted((run.path / "samples").glob("step-*.png"))
+    if grids:
+        out.print(f"final samples: {grids[-1]}")
+    if len(run.shape) != 3 or run.conditional:
+        return
+    verdict = quick_verdict(run)
+    if verdict:
+        out.print(verdict)
+        out.print(f"full measurement beside the real-data floor: gankit evaluate {run.path}")
+    else:
+        out.print(f"how good is it? gankit evaluate {run.path} (FID, precision, recall, classes)")
 
 
 @app.command("sample")
@@ -131,11 +151,12 @@ def sample_cmd(
     if x.dim() != 4:
         _print_vectors(x)
         return
-    from gankit.plots import save_grid
+    from gankit.viz.plots import save_grid
+    from gankit.viz.run_figures import grid_layout, label_suffix
 
-    path = out_file or run.path / "samples" / f"sample-seed{seed}{_label_suffix(label)}.png"
-    nrow = max(1, min(10, int(n**0.5 + 0.999)))
-    save_grid(x, path, nrow=nrow, scale=2 if x.shape[-1] <= 32 else 1)
+    path = out_file or run.path / "samples" / f"sample-seed{seed}{label_suffix(label)}.png"
+    nrow, scale = grid_layout(n, x.shape[-1])
+    save_grid(x, path, nrow=nrow, scale=scale)
     out.print(f"wrote {path}")
 
 
@@ -159,39 +180,21 @@ def serve_cmd(
     serve(run_dir, host=host, port=port)
 
 
-def _label_suffix(label: int | None) -> str:
-    return f"-label{label}" if label is not None else ""
-
-
-def _label_name(run, label: int | None) -> str:
-    if not run.conditional:
-        return ""
-    chosen = 0 if label is None else label
-    name = run.classes[chosen] if 0 <= chosen < len(run.classes) else str(chosen)
-    return f", label {chosen}" + (f" ({name})" if name != str(chosen) else "")
-
-
 def _print_vectors(x) -> None:
     for row in x.tolist():
         out.print(" ".join(f"{v:.3f}" for v in row))
 
 
 def _sample_figure(run, seed: int, label, per_label: bool, out_file: Path | None) -> Path:
-    from gankit import seed_plots, seeds
+    from gankit.viz import run_figures as figures
 
     if per_label:
-        x = seeds.per_label(run, 8, seed)
         path = out_file or run.path / "samples" / f"per-label-seed{seed}.png"
-        title = f"{run.config.recipe}: one row per class (seed {seed})"
-        return seed_plots.plot_per_label(x, run.classes, path, title)
+        return figures.per_label_figure(run, path, seed)
     if label is None and run.conditional:
         label = 0  # the book's figure shows one chosen label
-    x = run.sample(6, seed=seed, label=label)
-    if x.dim() != 4:
-        raise GankitError(f"--book: run {run.path} makes vectors, not images")
-    path = out_file or run.path / "samples" / f"book-seed{seed}{_label_suffix(label)}.png"
-    title = f"{run.config.recipe}: seed {seed}{_label_name(run, label)}"
-    return seed_plots.plot_grid(x, 2, 3, path, title)
+    path = out_file or run.path / "samples" / f"book-seed{seed}{figures.label_suffix(label)}.png"
+    return figures.book_figure(run, path, seed, label)
 
 
 @app.command("interpolate")
@@ -205,21 +208,17 @@ def interpolate_cmd(
     out_file: Path = typer.Option(None, "--out", help="PNG (default RUN/samples/walk-….png)"),
 ) -> None:
     """Walk from one seed to another (ch. 7): s1 + (s2 − s1)·k/(steps − 1), as a grid."""
-    from gankit import seed_plots, seeds
+    from gankit import seeds
     from gankit.api import load_run
+    from gankit.viz import run_figures as figures
 
     run = load_run(run_dir)
-    x = seeds.walk(run, seed_a, seed_b, steps, mode, label)
-    if x.dim() != 4:
-        _print_vectors(x)
+    if len(run.shape) != 3:  # vectors (the 1010 pattern, 2-D points): print them
+        _print_vectors(seeds.walk(run, seed_a, seed_b, steps, mode, label))
         return
-    name = f"walk-{mode}-{seed_a}-{seed_b}{_label_suffix(label)}.png"
+    name = f"walk-{mode}-{seed_a}-{seed_b}{figures.label_suffix(label)}.png"
     path = out_file or run.path / "samples" / name
-    cols = 4 if steps == seeds.BOOK_STEPS else min(steps, 6)
-    rows = (steps + cols - 1) // cols
-    captions = [f"k={k}" for k in range(steps)]
-    title = f"{mode} walk, seed {seed_a} → {seed_b}{_label_name(run, label)}"
-    seed_plots.plot_grid(x, rows, cols, path, title, captions)
+    figures.walk_figure(run, path, seed_a, seed_b, steps, mode, label)
     out.print(f"wrote {path}")
 
 
@@ -232,20 +231,18 @@ def seed_math_cmd(
     out_file: Path = typer.Option(None, "--out", help="PNG (default RUN/samples/seed-math-….png)"),
 ) -> None:
     """The book's seed arithmetic (ch. 7): images of s1, s2, s1 + s2, s1 − s2 and s1 · s2."""
-    from gankit import seed_plots, seeds
+    from gankit import seeds
     from gankit.api import load_run
+    from gankit.viz import run_figures as figures
 
     run = load_run(run_dir)
-    images = seeds.arithmetic(run, seed_a, seed_b, label)
-    first = next(iter(images.values()))
-    if first.dim() != 3:
-        for name, v in images.items():
+    if len(run.shape) != 3:  # vectors: print them
+        for name, v in seeds.arithmetic(run, seed_a, seed_b, label).items():
             out.print(f"{name:>8}: " + " ".join(f"{x:.3f}" for x in v.tolist()))
         return
-    name = f"seed-math-{seed_a}-{seed_b}{_label_suffix(label)}.png"
+    name = f"seed-math-{seed_a}-{seed_b}{figures.label_suffix(label)}.png"
     path = out_file or run.path / "samples" / name
-    title = f"seed arithmetic, s1 = seed {seed_a}, s2 = seed {seed_b}{_label_name(run, label)}"
-    seed_plots.plot_seed_math(images, path, title)
+    figures.seed_math_figure(run, path, seed_a, seed_b, label)
     out.print(f"wrote {path}")
 
 
@@ -288,19 +285,26 @@ def explain_cmd(
 @app.command("evaluate")
 def evaluate_cmd(
     run_dir: Path = typer.Argument(..., help="a run folder"),
-    n: int = typer.Option(10_000, "--n", min=2, help="samples (at most the test split's size)"),
+    n: int = typer.Option(
+        None, "--n", min=2, help="samples, exactly (default 10,000 or what the data holds)"
+    ),
     against: str = typer.Option(None, "--against", help="reference data spec (default: the run's)"),
     features: str = typer.Option(
-        "auto", "--features", help="auto | cnn | pixels | run:DIR | inception:FILE"
+        "auto",
+        "--features",
+        help="auto | cnn | pixels | run:DIR | fid-inception:FILE (paper FIDs) | inception:FILE",
     ),
     seed: int = typer.Option(0, "--seed", min=0),
     quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
 ) -> None:
     """Score a run against held-out data beside the real-vs-real floor; writes RUN/eval.json."""
     from gankit.metrics import evaluate
-    from gankit.metrics.evaluate import table_rows
+    from gankit.metrics.evaluate import small_n_warning, table_rows
 
     doc = evaluate(run_dir, n=n, against=against, features=features, seed=seed, progress=not quiet)
+    warning = small_n_warning(doc)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     extra = f", features: {doc['features']}" if "features" in doc else ""
     table = Table(title=f"{run_dir}: n = {doc['n']:,} against {doc['data']} (test){extra}")
     for col in ("metric", "run", "floor (train vs test)", "better"):
@@ -319,7 +323,7 @@ def data_show_cmd(
 ) -> None:
     """Summarise a data set and draw its first images with their labels (ch. 2)."""
     from gankit.data import load_data
-    from gankit.plots import plot_examples
+    from gankit.viz.plots import plot_examples
 
     ds = load_data(spec, split)
     out.print(f"{ds.name} ({split}): {len(ds)} samples of shape {ds.shape}; {ds.note}")
@@ -353,6 +357,21 @@ def data_make_hdf5_cmd(
         "that are not readable images"
     )
     out.print(f"train on it with: gankit train gan-celeba-cnn --data celeba:{result.path}")
+
+
+@app.command("notebooks")
+def notebooks_cmd(
+    out_dir: Path = typer.Option(Path("notebooks"), "--out", help="folder for the .ipynb files"),
+    force: bool = typer.Option(False, "--force", help="overwrite notebooks already there"),
+) -> None:
+    """Write the chapter notebooks as .ipynb (open them with: jupyter lab DIR)."""
+    from gankit.notebook_export import write_notebooks
+
+    paths = write_notebooks(out_dir, force=force)
+    out.print(f"wrote {len(paths)} notebooks to {out_dir}; open them with: jupyter lab {out_dir}")
+    out.print(
+        'needs Jupyter: pip install "gankit\\[notebooks]"; GANKIT_SMOKE=1 runs them in seconds'
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

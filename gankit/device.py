@@ -1,15 +1,17 @@
 """Device choice and speed settings in one place: `auto` picks CUDA when present.
 
-On CUDA: cudnn benchmark, bf16 autocast (`train.amp`), channels_last for convolutional models,
-and the data set resident on the GPU when it fits. The same code runs on the CPU, where autocast is
-off unless asked for (`train.amp_cpu`) and the CPU computes bf16 natively (AMX); there strided
-convolutions take their fast forms (gankit.models.fast_conv) and freed memory is reused.
+A library call leaves the process as it found it (`process_state_kept`); only the `gankit` command
+makes process-wide settings for good (`configure`). On CUDA: cudnn benchmark, TF32, bf16 autocast
+(`train.amp`), channels_last for convolutional models, and the data set resident on the GPU when it
+fits. The same code runs on the CPU, where autocast is off unless asked for (`train.amp_cpu`) and
+the CPU computes bf16 natively (AMX); there strided convolutions take their fast forms
+(`train.fast_conv`, gankit.models.fast_conv) and the command line lets freed memory be reused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -35,15 +37,77 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
-def configure(device: torch.device) -> None:
-    """Process-wide speed settings for `device`: cudnn picks the fastest kernels for fixed shapes;
-    on the CPU, large freed blocks are kept for reuse (`reuse_freed_memory`)."""
+def set_speed_flags(device: torch.device) -> None:
+    """On CUDA: cudnn picks the fastest kernels for fixed shapes, fp32 work left outside autocast
+    runs on TF32 tensor cores. Process-wide: `gankit.train` restores them when it returns
+    (`process_state_kept`); only the command line leaves them set."""
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True
-        torch.backends.cuda.matmul.allow_tf32 = True  # fp32 work left outside autocast
+        torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
+
+
+def configure(device: torch.device) -> None:
+    """What the `gankit` command sets for its whole process: the speed flags and, on the CPU, the
+    allocator change (`reuse_freed_memory`). A library call never makes these changes for good."""
+    set_speed_flags(device)
     if device.type == "cpu":
         reuse_freed_memory()
+
+
+# torch seeds every CUDA generator with this value when CUDA starts (c10's default_rng_seed_val)
+CUDA_DEFAULT_SEED = 67280421310721
+
+
+def process_state() -> dict:
+    """What training changes process-wide: the global RNG states (models are initialised from
+    them), cudnn and TF32 flags, the current CUDA device.
+
+    Example:
+        >>> process_state()["cudnn.benchmark"] in (True, False)
+        True
+    """
+    state = {
+        "cpu_rng": torch.get_rng_state(),
+        "cudnn.benchmark": torch.backends.cudnn.benchmark,
+        "cudnn.allow_tf32": torch.backends.cudnn.allow_tf32,
+        "matmul.allow_tf32": torch.backends.cuda.matmul.allow_tf32,
+        "float32_matmul_precision": torch.get_float32_matmul_precision(),
+    }
+    if torch.cuda.is_initialized():
+        state["cuda_rng"] = torch.cuda.get_rng_state_all()
+        state["cuda_device"] = torch.cuda.current_device()
+    return state
+
+
+def restore_process_state(state: dict) -> None:
+    """Put back what `process_state` saw."""
+    torch.set_rng_state(state["cpu_rng"])
+    torch.backends.cudnn.benchmark = state["cudnn.benchmark"]
+    torch.backends.cudnn.allow_tf32 = state["cudnn.allow_tf32"]
+    torch.backends.cuda.matmul.allow_tf32 = state["matmul.allow_tf32"]
+    torch.set_float32_matmul_precision(state["float32_matmul_precision"])  # after allow_tf32
+    if "cuda_rng" in state:
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+        torch.cuda.set_device(state["cuda_device"])
+    elif torch.cuda.is_initialized():  # CUDA started inside: its generators as it made them
+        for i in range(torch.cuda.device_count()):
+            torch.cuda.default_generators[i].manual_seed(CUDA_DEFAULT_SEED)
+
+
+@contextmanager
+def process_state_kept() -> Iterator[None]:
+    """Whatever a `with` block changes of `process_state` is undone when it ends.
+
+    Example:
+        >>> with process_state_kept():
+        ...     _ = torch.manual_seed(7)
+    """
+    saved = process_state()
+    try:
+        yield
+    finally:
+        restore_process_state(saved)
 
 
 @cache

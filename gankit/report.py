@@ -15,8 +15,8 @@ from pathlib import Path
 
 from gankit.errors import GankitError
 from gankit.losses import get_loss
-from gankit.plots import plot_losses, plot_pattern
 from gankit.runs import RunFolder, atomic_write_bytes
+from gankit.viz.plots import plot_losses, plot_pattern
 
 MAX_GRIDS = 8  # sample grids shown, evenly spread over training (the last one always)
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from gankit import __version__
 from gankit.config import Config, from_dict, to_dict
 from gankit.errors import GankitError
+from gankit.version import __version__
 
 GAN_STATS = ("d_loss", "g_loss", "d_real", "d_fake")
 METRIC_COLUMNS = ("step", "epoch", "images_seen", *GAN_STATS, "seconds")

@@ -75,3 +75,4 @@ def test_bad_input_gives_its_one_line_error(case, cli, tmp_path, monkeypatch):
     assert err.startswith("error: ") and err.count("\n") == 1, err[-2000:]
     assert "Traceback" not in err
     assert re.search(case.error, err.strip()), f"expected /{case.error}/, got: {err.strip()}"
+    assert not (tmp_path / "runs").exists(), "a refused command wrote a run folder"

@@ -9,6 +9,7 @@ from gankit.recipes import get_recipe
 from gankit.train.build import build_gan
 from gankit.train.gan import gan_step
 from gankit.train.regularizers import GradientPenalty, R1Penalty
+from gankit.validate import validate
 
 
 def _cfg(**sets) -> Config:
@@ -44,12 +45,12 @@ def test_config_wires_each_stabiliser_into_the_step():
 
 def test_bad_stabiliser_settings_are_clear_errors():
     with pytest.raises(GankitError, match="needs a Lipschitz critic"):
-        build_gan(_cfg(**{"loss.name": "wasserstein"}), (4,), 0, "cpu")
+        validate(_cfg(**{"loss.name": "wasserstein"}))
     with pytest.raises(GankitError, match="DiffAugment needs images"):
         build_gan(_cfg(**{"reg.augment": "color"}), (2,), 0, "cpu")
     with pytest.raises(GankitError, match="reg.ema"):
-        build_gan(_cfg(**{"reg.ema": 1.5}), (4,), 0, "cpu")
+        validate(_cfg(**{"reg.ema": 1.5}))
     with pytest.raises(GankitError, match="at least 1"):
-        build_gan(_cfg(**{"train.d_steps": 0}), (4,), 0, "cpu")
+        validate(_cfg(**{"train.d_steps": 0}))
     with pytest.raises(GankitError, match="valid keys"):
         _cfg(**{"reg.dropout": 0.5})

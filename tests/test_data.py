@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -108,3 +110,38 @@ def test_batches_shard_between_processes():
 def test_data_show_writes_a_picture(cli, tmp_path):
     code, out, _ = cli("data", "show", "mnist", "--out", tmp_path / "m.png")
     assert code == 0 and "4000 samples" in out and (tmp_path / "m.png").stat().st_size > 1000
+
+
+def _with_header(path: Path, names: list[str]) -> Path:
+    path.write_text(",".join(names) + "\n" + path.read_text())
+    return path
+
+
+@pytest.mark.parametrize("style", ["kaggle", "pjreddie"])
+def test_a_header_row_is_detected_skipped_and_noted_once(tmp_path, capsys, style):
+    plain = write_mnist_csv(tmp_path / "plain.csv", n=6)
+    pixels = [f"pixel{i}" for i in range(784)] if style == "kaggle" else None
+    pixels = pixels or [f"{r}x{c}" for r in range(1, 29) for c in range(1, 29)]
+    headed = write_mnist_csv(tmp_path / "headed.csv", n=6)
+    _with_header(headed, ["label", *pixels])
+    ds, ref = load_data(f"mnist:{headed}"), load_data(f"mnist:{plain}")
+    assert torch.equal(ds.x, ref.x) and torch.equal(ds.y, ref.y)
+    err = capsys.readouterr().err
+    assert err.count("note: ") == 1 and "headed.csv: row 1 is a header row" in err
+
+
+def test_after_a_header_row_errors_still_name_the_file_row(tmp_path):
+    path = write_mnist_csv(tmp_path / "bad.csv", n=3)
+    rows = path.read_text().splitlines()
+    rows[1] = rows[1].rsplit(",", 1)[0] + ",300"
+    path.write_text("\n".join(rows) + "\n")
+    _with_header(path, ["label", *(f"pixel{i}" for i in range(784))])
+    with pytest.raises(GankitError, match="row 3: pixel value 300"):
+        load_data(f"mnist:{path}")
+
+
+def test_a_first_row_with_some_numbers_is_not_taken_for_a_header(tmp_path):
+    path = write_mnist_csv(tmp_path / "bad.csv", n=3)
+    path.write_text("label," + path.read_text().split(",", 1)[1])
+    with pytest.raises(GankitError, match="row 1, column 1: 'label' is not a number"):
+        load_data(f"mnist:{path}")

@@ -23,8 +23,8 @@ SLOW_SECONDS = 3.0  # a decode slower than this is saved for the next run
 
 
 def cache_dir() -> Path:
-    """GANKIT_CACHE, or ~/.cache/gankit."""
-    return Path(os.environ.get("GANKIT_CACHE") or Path.home() / ".cache" / "gankit")
+    """$GANKIT_CACHE, or ~/.cache/gankit: decoded data sets and the feature CNNs live here."""
+    return Path(os.environ.get("GANKIT_CACHE") or Path.home() / ".cache" / "gankit").expanduser()
 
 
 def cache_key(*parts) -> str:

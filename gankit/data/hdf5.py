@@ -17,7 +17,7 @@ import numpy as np
 
 from gankit.data.images import CELEBA_GROUP, decode, image_files
 from gankit.errors import GankitError
-from gankit.train.progress import progress_bar
+from gankit.progress import progress_bar
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from PIL import Image
 from gankit.data.cache import cache_key, cached_uint8
 from gankit.data.dataset import Dataset
 from gankit.errors import GankitError
-from gankit.train.progress import progress_bar
+from gankit.progress import progress_bar
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp")
 CROP = 128  # the book's centre crop (ch. 9)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import sys
 import warnings
 from pathlib import Path
 
@@ -65,40 +66,66 @@ def embedded_mnist(split: str, seed: int = 0) -> Dataset:
 
 
 def read_mnist_csv(path: Path, name: str = "mnist") -> Dataset:
-    """The book's CSV: header-less rows `label, p1 … p784`, pixels 0–255, labels 0–9.
+    """The book's CSV: rows `label, p1 … p784`, pixels 0–255, labels 0–9.
+
+    The book's files have no header row; many copies in the wild start with one
+    (`label,1x1,1x2,…` or `label,pixel0,…`). A first row of 785 names, none a number, is that
+    header: it is skipped with one `note:` line on stderr.
 
     Example:
         >>> ds = read_mnist_csv(Path("mnist_test.csv"))  # doctest: +SKIP
     """
     if not path.is_file():
         raise GankitError(f"{path}: file not found")
+    skip = 1 if _has_header(path) else 0
     try:
         with warnings.catch_warnings():  # an empty file: our one-line error below, not numpy's
             warnings.simplefilter("ignore", UserWarning)
-            table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
+            table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2, skiprows=skip)
     except UnicodeDecodeError:  # an image, a zip, an HDF5 file… given as mnist:FILE
         raise GankitError(
             f"{path}: not a text file; expected the book's CSV (label, 784 pixels per line)"
         ) from None
     except ValueError:
-        _raise_first_bad_row(path)
+        _raise_first_bad_row(path, skip)
         raise  # unreachable: the scan above always finds the row numpy refused
     if table.size == 0:
         raise GankitError(f"{path}: no rows; expected lines of 785 numbers (label, 784 pixels)")
     if table.shape[1] != 785:
         raise GankitError(
-            f"{path} row 1: expected 785 columns (label, 784 pixels), found {table.shape[1]}"
+            f"{path} row {skip + 1}: expected 785 columns (label, 784 pixels), "
+            f"found {table.shape[1]}"
         )
-    _check_ranges(path, table)
+    _check_ranges(path, table, skip)
+    if skip:  # said once the file has loaded, so an error stays the only line
+        print(f"note: {path}: row 1 is a header row (column names); skipped", file=sys.stderr)
     labels = torch.from_numpy(table[:, 0].astype(np.int64))
     return Dataset(name, _images(table[:, 1:]), labels, DIGITS, f"CSV file {path}")
 
 
-def _raise_first_bad_row(path: Path) -> None:
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _has_header(path: Path) -> bool:
+    """Row 1 holds 785 cells and none of them is a number: column names, not a digit."""
+    try:
+        with path.open() as f:
+            cells = f.readline().strip().split(",")
+    except UnicodeDecodeError:
+        return False  # not text: the reader below says so
+    return len(cells) == 785 and not any(_is_number(c) for c in cells)
+
+
+def _raise_first_bad_row(path: Path, skip: int) -> None:
     with path.open() as f:
         for number, line in enumerate(f, start=1):
             cells = line.strip().split(",")
-            if not line.strip():
+            if not line.strip() or number <= skip:
                 continue
             if len(cells) != 785:
                 raise GankitError(
@@ -106,27 +133,26 @@ def _raise_first_bad_row(path: Path) -> None:
                     f"found {len(cells)}"
                 )
             for col, cell in enumerate(cells, start=1):
-                try:
-                    float(cell)
-                except ValueError:
+                if not _is_number(cell):
                     raise GankitError(
                         f"{path} row {number}, column {col}: '{cell[:20]}' is not a number"
-                    ) from None
+                    )
     raise GankitError(f"{path}: not a CSV of numbers")
 
 
-def _check_ranges(path: Path, table: np.ndarray) -> None:
+def _check_ranges(path: Path, table: np.ndarray, skip: int) -> None:
+    """Labels 0–9 and pixels 0–255; rows are named as in the file (a header row counts)."""
     labels, pixels = table[:, 0], table[:, 1:]
     bad = np.flatnonzero(~((labels >= 0) & (labels <= 9)) | (labels != np.round(labels)))
     if bad.size:
         row = int(bad[0])
-        raise GankitError(f"{path} row {row + 1}: label {labels[row]:g} is outside 0–9")
+        raise GankitError(f"{path} row {row + 1 + skip}: label {labels[row]:g} is outside 0–9")
     outside = ~((pixels >= 0) & (pixels <= 255))  # NaN is outside too
     bad = np.flatnonzero(outside.any(axis=1))
     if bad.size:
         row = int(bad[0])
         value = pixels[row][outside[row]][0]
-        raise GankitError(f"{path} row {row + 1}: pixel value {value:g} is outside 0–255")
+        raise GankitError(f"{path} row {row + 1 + skip}: pixel value {value:g} is outside 0–255")
 
 
 # ----------------------------------------------------------------------------- IDX files

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gankit.explain import Result
-from gankit.explain.figure import pyplot, save
+from gankit.viz.figure import pyplot, save
 
 
 def worked_examples() -> list[tuple[str, str, float, float]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gankit.explain.conv_size import Conv, out_size, reads
-from gankit.explain.figure import pyplot, save
+from gankit.viz.figure import pyplot, save
 
 MAX_CELLS = 24  # wider layers are drawn in part: their first MAX_CELLS pixels
 COLOURS = [

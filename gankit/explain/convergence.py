@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gankit.explain import Result
-from gankit.explain.figure import pyplot, save
+from gankit.viz.figure import pyplot, save
 
 START, LR, STEPS = (0.6, 0.7), 0.1, 500
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gankit.explain import Result
-from gankit.explain.figure import pyplot, save
+from gankit.viz.figure import pyplot, save
 
 # the book's timings (seconds) for one 600×600 product
 BOOK = {"pure Python": 200.0, "NumPy": 13.2e-3, "PyTorch CUDA": 74.6e-6}

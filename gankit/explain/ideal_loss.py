@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from gankit.explain import Result
-from gankit.explain.figure import pyplot, save
 from gankit.losses import get_loss
+from gankit.viz.figure import pyplot, save
 
 
 def _logit(p: torch.Tensor) -> torch.Tensor:

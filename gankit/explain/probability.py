@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gankit.explain import Result
-from gankit.explain.figure import pyplot, save
+from gankit.viz.figure import pyplot, save
 
 COUNTS = torch.tensor([[6, 0, 1], [0, 7, 0], [2, 0, 1]])  # inked pixels over the 8 images
 N_IMAGES = 8

@@ -18,8 +18,8 @@ from gankit.api import Run
 from gankit.config import to_dict
 from gankit.errors import GankitError
 from gankit.losses import get_loss
-from gankit.plots import grid_png
 from gankit.train.latent import interpolate, seeded_latent
+from gankit.viz.plots import grid_png
 
 MAX_N = 256  # samples per grid
 MAX_SEED = 2**63 - 1

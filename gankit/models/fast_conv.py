@@ -90,8 +90,9 @@ def conv_transpose_subpixel(
 
     Example:
         >>> x, w = torch.randn(1, 4, 5, 5), torch.randn(4, 6, 8, 8)
-        >>> conv_transpose_subpixel(x, w, None, (2, 2), (1, 1), (0, 0)).shape
-        torch.Size([1, 6, 16, 16])
+        >>> y = conv_transpose_subpixel(x, w, None, (2, 2), (1, 1), (0, 0))
+        >>> y.shape, torch.allclose(y, F.conv_transpose2d(x, w, None, 2, 1), atol=1e-4)
+        (torch.Size([1, 6, 14, 14]), True)
     """
     (sh, sw), (ph, pw), (oh, ow) = stride, padding, output_padding
     _, cin, hi, wi = x.shape

@@ -14,11 +14,12 @@ from gankit.config import (
     TrainConfig,
 )
 from gankit.recipes import Recipe, register
+from gankit.recipes.layers import LEAKY_LN_200
 
 # the book's improved MLPs (ch. 7), with G's sigmoid dropped: 2-D points are not in [0, 1]
-_BOOK_G = {"hidden": [200], "activation": "leaky-relu", "slope": 0.02, "norm": True}
+_BOOK_G = LEAKY_LN_200
 _BOOK_2D_G = {**_BOOK_G, "output": "linear"}
-_BOOK_D = {"hidden": [200], "activation": "leaky-relu", "slope": 0.02, "norm": True}
+_BOOK_D = LEAKY_LN_200
 # modern 2-D pair: three wide layers, no LayerNorm in D (R1 judges samples one by one). G's ReLUs
 # can switch units fully off, so G can hold a whole region of seeds on one point and jump between
 # modes; with LeakyReLU every seed moves the output a little, and the modes smear into arcs.

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from gankit.config import Config, DataConfig, LossConfig, ModelConfig, TrainConfig
 from gankit.recipes import Recipe, register
+from gankit.recipes.layers import LEAKY_LN_200, SIGMOID_200
 
 # ch. 6: D Linear(4,3) → Sigmoid → Linear(3,1) → Sigmoid; G Linear(1,3) → Sigmoid → Linear(3,4) → Sigmoid
 _SIGMOID_3 = {"hidden": [3], "activation": "sigmoid", "norm": False}
-# ch. 7 first attempt: Linear → Sigmoid → Linear, 200 hidden units
-_SIGMOID_200 = {"hidden": [200], "activation": "sigmoid", "norm": False}
-# ch. 7 improved: Linear → LeakyReLU(0.02) → LayerNorm(200) → Linear
-_LEAKY_LN_200 = {"hidden": [200], "activation": "leaky-relu", "slope": 0.02, "norm": True}
 
 register(
     Recipe(
@@ -46,7 +43,7 @@ register(
         config=Config(
             recipe="gan-mnist-first",
             data=DataConfig("mnist"),
-            model=ModelConfig(g=_SIGMOID_200, d=_SIGMOID_200, latent="uniform", latent_dim=1),
+            model=ModelConfig(g=SIGMOID_200, d=SIGMOID_200, latent="uniform", latent_dim=1),
             loss=LossConfig("mse"),
             train=TrainConfig(batch_size=32, epochs=8, optimizer="sgd", lr_g=0.1, lr_d=0.1),
         ),
@@ -62,7 +59,7 @@ register(
         config=Config(
             recipe="gan-mnist",
             data=DataConfig("mnist"),
-            model=ModelConfig(g=_LEAKY_LN_200, d=_LEAKY_LN_200, latent="normal", latent_dim=100),
+            model=ModelConfig(g=LEAKY_LN_200, d=LEAKY_LN_200, latent="normal", latent_dim=100),
             loss=LossConfig("bce"),
             train=TrainConfig(batch_size=128, epochs=64, optimizer="adam", lr_g=1e-3, lr_d=1e-3),
         ),

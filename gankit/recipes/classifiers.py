@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from gankit.config import Config, DataConfig, LossConfig, ModelConfig, TrainConfig
 from gankit.recipes import Recipe, register
+from gankit.recipes.layers import LEAKY_LN_200, SIGMOID_200
 
 # ch. 2: Linear(784,200) → Sigmoid → Linear(200,10) → Sigmoid
-_SIMPLE = {"hidden": [200], "activation": "sigmoid", "norm": False}
+_SIMPLE = SIGMOID_200
 # ch. 3: Linear(784,200) → LeakyReLU(0.02) → LayerNorm(200) → Linear(200,10) → Sigmoid
-_REFINED = {"hidden": [200], "activation": "leaky-relu", "slope": 0.02, "norm": True}
+_REFINED = LEAKY_LN_200
 
 
 def _classifier(name, spec, model, c, loss, train) -> Config:

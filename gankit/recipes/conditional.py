@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from gankit.config import Config, DataConfig, LossConfig, ModelConfig, TrainConfig
 from gankit.recipes import Recipe, register
-
-# ch. 7 improved, as in book.py: Linear → LeakyReLU(0.02) → LayerNorm(200) → Linear
-LEAKY_LN_200 = {"hidden": [200], "activation": "leaky-relu", "slope": 0.02, "norm": True}
+from gankit.recipes.layers import LEAKY_LN_200
 
 register(
     Recipe(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from gankit.config import Config, DataConfig, LossConfig, ModelConfig, TrainConfig
 from gankit.recipes import Recipe, register
+from gankit.recipes.layers import LEAKY_LN_100, LEAKY_LN_300
 
 # ch. 8: G Linear(100,300) → LeakyReLU → LayerNorm(300) → Linear(300, 3·H·W) → Sigmoid
-_MLP_G = {"hidden": [300], "activation": "leaky-relu", "slope": 0.02, "norm": True}
+_MLP_G = LEAKY_LN_300
 # ch. 8: D Linear(3·H·W,100) → LeakyReLU → LayerNorm(100) → Linear(100,1) → Sigmoid
-_MLP_D = {"hidden": [100], "activation": "leaky-relu", "slope": 0.02, "norm": True}
+_MLP_D = LEAKY_LN_100
 _CONV = {"channels": 256, "activation": "leaky-relu", "slope": 0.2}
 _CONV_GELU = {"channels": 256, "activation": "gelu"}
 

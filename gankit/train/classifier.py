@@ -1,27 +1,33 @@
-"""The classifier job (ch. 2, 3, 9) for the shared loop, and its evaluation on the test split.
+"""The classifier task (ch. 2, 3, 9) for the job driver, and its evaluation on the test split.
 
-A classifier trains through `gankit.train.loop.fit` like every GAN: this file only says what one
-step does (a batch, a loss, an optimiser step) and what to write when training ends.
+A classifier trains through `gankit.train.driver.drive` and `gankit.train.loop.fit` like every GAN:
+this file only says what one step does (a batch, a loss, an optimiser step) and what to write when
+training ends.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
 from gankit.config import Config
-from gankit.data import Batches, Dataset
+from gankit.data import Batches, Dataset, load_data
+from gankit.device import place_data
 from gankit.errors import GankitError
 from gankit.models import build_classifier
-from gankit.runs import RunFolder
+from gankit.runs import CsvLog, RunFolder, atomic_write_bytes
 from gankit.train.build import build_optimizer
+from gankit.train.distributed import Dist, mean_over_ranks, unwrap, wrap
+from gankit.train.driver import total_steps
 from gankit.train.loop import Job
 
 CLASSIFIER_STATS = ("loss", "accuracy")
 CLASSIFIER_FILE = "classifier.safetensors"
+QUERY_INDEX = 0  # the test image the query plot shows
 
 
 def mse_loss(logits: Tensor, y: Tensor) -> Tensor:
@@ -83,8 +89,6 @@ def build_classifier_job_parts(
         sched = torch.optim.lr_scheduler.OneCycleLR(
             opt, max_lr=t.lr, total_steps=max(total_steps, 2), pct_start=0.2
         )
-    elif t.lr_schedule != "constant":
-        raise GankitError(f"train.lr_schedule '{t.lr_schedule}': expected constant or one-cycle")
     return Classifier(model, opt, classifier_loss(cfg.loss.name), sched)
 
 
@@ -104,18 +108,26 @@ def classifier_step(c: Classifier, x: Tensor, y: Tensor) -> Tensor:
 def make_classifier_job(
     c: Classifier, data: Dataset, batches: Batches, run: RunFolder | None, cfg: Config
 ) -> Job:
-    """A `Job` that trains `c` on `data`; checkpoints also write RUN/classifier.safetensors."""
+    """A `Job` that trains `c` on `data`; checkpoints also write RUN/classifier.safetensors.
+
+    `c.model` may be a DDP wrapper; `batches` holds this process's rank and the world size.
+    """
+    model = unwrap(c.model)  # checkpoints and the weights file use the plain module
 
     def step(global_step: int) -> Tensor:
-        idx = batches.indices(global_step)  # (B,)
+        idx = batches.indices(global_step)  # (B,) this rank's shard
         c.model.train()
-        return classifier_step(c, data.batch(idx), data.labels(idx))
+        x, y = data.batch(idx), data.labels(idx)
+        if x.device != model_device:  # data left on the CPU: move this batch only
+            x, y = x.to(model_device, non_blocking=True), y.to(model_device, non_blocking=True)
+        return classifier_step(c, x, y)
 
     def on_checkpoint(global_step: int) -> None:
         if run is not None:
-            run.save_module(c.model, cfg, CLASSIFIER_FILE)
+            run.save_module(model, cfg, CLASSIFIER_FILE)
 
-    stateful = {"model": c.model, "opt": c.opt}
+    model_device = next(model.parameters()).device
+    stateful = {"model": model, "opt": c.opt}
     if c.sched is not None:
         stateful["sched"] = c.sched
     return Job(
@@ -126,7 +138,57 @@ def make_classifier_job(
         steps_per_epoch=batches.steps_per_epoch,
         on_checkpoint=on_checkpoint,
         description=cfg.recipe or "train",
+        sync=mean_over_ranks if batches.world > 1 else None,
     )
+
+
+def labelled_images(cfg: Config, split: str) -> Dataset:
+    """The `split` of the config's data set; a classifier needs images with class labels."""
+    data = load_data(cfg.data.spec, split, size=cfg.data.size)
+    if not data.is_image or data.num_classes < 2:
+        raise GankitError(f"data '{cfg.data.spec}': a classifier needs labelled images")
+    return data
+
+
+class ClassifierTask:
+    """A classifier (ch. 2, 3, 9) for the job driver (gankit.train.driver): labelled images in;
+    metrics.csv (loss, accuracy), classifier.safetensors, eval.json and plots/ out.
+
+    Example:
+        >>> task = ClassifierTask(get_recipe("classifier-mnist").config)  # doctest: +SKIP
+        >>> drive(task, Path("runs/cls"), resume=False)                    # doctest: +SKIP
+    """
+
+    stats = CLASSIFIER_STATS
+
+    def __init__(self, cfg: Config):
+        self.cfg, self.report = cfg, {}
+
+    def setup(self, device: torch.device, place: Dist) -> dict:
+        """Data, model, optimiser and schedule on `device`; returns what config.json records."""
+        self.data = labelled_images(self.cfg, "train")
+        self.test = labelled_images(self.cfg, "test")  # a missing test split fails here, early
+        t = self.cfg.train
+        self.batches = Batches(len(self.data), t.batch_size, t.seed, place.rank, place.world)
+        total = total_steps(self.cfg, self.batches.steps_per_epoch)
+        shape, k = self.data.shape, self.data.num_classes
+        self.parts = build_classifier_job_parts(self.cfg, shape, k, total, device)
+        self.device, self.place = device, place
+        return {"data_shape": list(shape), "classes": list(self.data.classes or [])}
+
+    def job(self, run: RunFolder | None) -> Job:
+        net = wrap(self.parts.model, self.device, self.place)
+        data = place_data(self.data, self.device)
+        return make_classifier_job(
+            replace(self.parts, model=net), data, self.batches, run, self.cfg
+        )
+
+    def logs(self, run: RunFolder) -> list[CsvLog]:
+        return []  # metrics.csv only
+
+    def close(self, run: RunFolder, finished: bool) -> None:
+        if finished:  # an interrupted run is evaluated when it completes
+            self.report = write_classifier_report(run, self.parts.model, self.cfg, self.test)
 
 
 @torch.no_grad()
@@ -160,3 +222,22 @@ def evaluate_classifier(model: nn.Module, test: Dataset) -> dict:
         "classes": list(test.classes or ()),
         "confusion": confusion.tolist(),
     }
+
+
+def write_classifier_report(run: RunFolder, model: nn.Module, cfg: Config, test: Dataset) -> dict:
+    """RUN/eval.json (test accuracy, confusion matrix) and plots/losses, confusion, query."""
+    from gankit.viz.classifier import plot_classifier_losses, plot_confusion, plot_query
+
+    report = {"data": cfg.data.spec, "split": "test", **evaluate_classifier(model, test)}
+    atomic_write_bytes(run.eval_path, (json.dumps(report, indent=2) + "\n").encode())
+    rows = run.metrics.rows()
+    if rows:
+        plot_classifier_losses(rows, run.plots_dir / "losses.png", cfg.loss.name)
+    classes = list(test.classes or ())
+    plot_confusion(report["confusion"], classes, run.plots_dir / "confusion.png")
+    i = min(QUERY_INDEX, len(test) - 1)
+    logits = predict(model, test.x[i : i + 1])[0]  # (K,)
+    outputs = logits.softmax(0) if cfg.loss.name == "ce" else logits.sigmoid()
+    image = test.x[i].float() / 255.0
+    plot_query(image, outputs, int(test.y[i]), classes, run.plots_dir / "query.png")
+    return report

@@ -20,7 +20,7 @@ class EMA:
 
     Example:
         >>> G = nn.Linear(1, 1, bias=False); ema = EMA(G, decay=0.5)
-        >>> _ = G.weight.data.fill_(1.0); ema.model.weight.data.fill_(0.0); ema.update()
+        >>> _ = G.weight.data.fill_(1.0); _ = ema.model.weight.data.fill_(0.0); ema.update()
         >>> round(ema.model.weight.item(), 4)    # β = min(0.5, 1/10) = 0.1: 0.1·0 + 0.9·1
         0.9
     """

@@ -1,4 +1,4 @@
-"""Wire a GAN, its data and its run folder into a `Job` for the shared loop.
+"""The GAN task for the job driver: wire a GAN, its data and its run folder into a `Job`.
 
 The job's step draws batch indices from the seeded epoch order and calls `gan_step`; its sample
 hook writes fixed-seed grids (images) or G's outputs (vectors, for the 1010 heat-map).
@@ -9,14 +9,16 @@ from __future__ import annotations
 import torch
 
 from gankit.config import Config
-from gankit.data import Batches, Dataset
-from gankit.errors import GankitError
-from gankit.plots import plot_losses, plot_pattern, plot_points, save_grid
+from gankit.data import Batches, Dataset, load_data
+from gankit.device import amp_dtype, place_data
 from gankit.runs import GAN_STATS, CsvLog, RunFolder
-from gankit.train.distributed import mean_over_ranks, noise_seed, unwrap
+from gankit.train.build import build_gan
+from gankit.train.distributed import Dist, mean_over_ranks, noise_seed, unwrap, wrap
+from gankit.train.driver import total_steps
 from gankit.train.gan import GAN, gan_step
 from gankit.train.latent import generate
 from gankit.train.loop import Job
+from gankit.viz.plots import plot_losses, plot_pattern, plot_points, save_grid
 
 SAMPLE_SEED = 1234  # the fixed seed of every sample grid, so grids through training compare
 
@@ -40,18 +42,10 @@ def pattern_log(run: RunFolder, width: int) -> CsvLog:
     return CsvLog(run.samples_dir / "pattern.csv", ("step", *(f"v{i}" for i in range(width))))
 
 
-def total_steps(cfg: Config, steps_per_epoch: int) -> int:
-    """The run's length in steps: train.steps, or train.epochs epochs."""
-    t = cfg.train
-    return t.steps if t.steps > 0 else t.epochs * steps_per_epoch
-
-
 def lr_schedule(gan: GAN, cfg: Config, total: int):
     """A function of the global step that sets both learning rates (a pure function of the step,
     so a resumed run follows the same schedule); train.lr_decay linear falls to 0 at `total`."""
     t = cfg.train
-    if t.lr_decay not in ("none", "linear"):
-        raise GankitError(f"train.lr_decay '{t.lr_decay}': expected none or linear")
     if t.lr_decay == "none":
         return lambda step: None
 
@@ -159,3 +153,48 @@ def write_plots(run: RunFolder, gan: GAN, shape: tuple[int, ...]) -> None:
         pattern = pattern_log(run, shape[0]).rows()
         if pattern:
             plot_pattern(pattern, run.plots_dir / "pattern.png")
+
+
+class GanTask:
+    """A GAN (plain, conditional, any model or loss) for the job driver (gankit.train.driver):
+    data in; metrics.csv, sample grids, generator.safetensors and plots/ out.
+
+    Example:
+        >>> task = GanTask(get_recipe("gan-1010").config)   # doctest: +SKIP
+        >>> drive(task, Path("runs/p"), resume=False)        # doctest: +SKIP
+    """
+
+    stats = GAN_STATS
+
+    def __init__(self, cfg: Config):
+        self.cfg = cfg
+
+    def setup(self, device: torch.device, place: Dist) -> dict:
+        """Data and models on `device`; returns what config.json records besides the config."""
+        cfg, t = self.cfg, self.cfg.train
+        self.data = place_data(load_data(cfg.data.spec, "train", size=cfg.data.size), device)
+        self.gan = build_gan(cfg, self.data.shape, self.data.num_classes, device)
+        self.batches = Batches(len(self.data), t.batch_size, t.seed, place.rank, place.world)
+        self.gan.G, self.gan.D = wrap(self.gan.G, device, place), wrap(self.gan.D, device, place)
+        self.noise = torch.Generator(device)  # seeded per rank and step by the job
+        precision = amp_dtype(device, t.amp, t.amp_cpu) or "float32"
+        return {
+            "data_shape": list(self.data.shape),
+            "classes": list(self.data.classes or []),
+            "precision": str(precision),
+        }
+
+    def job(self, run: RunFolder | None) -> Job:
+        return make_gan_job(self.gan, self.data, self.batches, self.noise, run, self.cfg)
+
+    def logs(self, run: RunFolder) -> list[CsvLog]:
+        """Logs besides metrics.csv: the 1010 values of vector data."""
+        shape = self.data.shape
+        return [pattern_log(run, shape[0])] if len(shape) == 1 and not is_points(shape) else []
+
+    def close(self, run: RunFolder, finished: bool) -> None:
+        write_plots(run, self.gan, self.data.shape)  # interrupted too: the curves so far
+
+    def sampler(self) -> torch.nn.Module:
+        """What samples come from: G, or its EMA average where EMA is on."""
+        return unwrap(self.gan.sampler)

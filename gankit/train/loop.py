@@ -17,8 +17,8 @@ import torch
 from torch import Tensor
 
 from gankit.errors import GankitError
+from gankit.progress import progress_bar
 from gankit.runs import RunFolder
-from gankit.train.progress import progress_bar
 
 
 class Interrupted(Exception):

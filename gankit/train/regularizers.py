@@ -34,8 +34,8 @@ class GradientPenalty:
 
     Example:
         >>> gp = GradientPenalty(10.0, torch.Generator().manual_seed(0))
-        >>> D = lambda x, y: (x * 1.0).sum(1)          # ‖∇D‖ = 1 everywhere
-        >>> float(gp(D, torch.zeros(4, 3), torch.ones(4, 3), None, None))
+        >>> D = lambda x, y: (x * 1.0).sum(1)          # one input: ‖∇D‖ = 1 everywhere
+        >>> float(gp(D, torch.zeros(4, 1), torch.ones(4, 1), None, None))
         0.0
     """
 

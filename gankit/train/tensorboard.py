@@ -33,7 +33,7 @@ class TensorBoardLogger:
             self.writer.add_scalar(f"{group}/{name}", value, step)
 
     def images(self, step: int, name: str, images: Tensor) -> None:
-        from gankit.plots import grid_image
+        from gankit.viz.plots import grid_image
 
         nrow = max(1, int(images.shape[0] ** 0.5 + 0.999))
         self.writer.add_image(name, grid_image(images, nrow=nrow, scale=1), step)  # (3, H', W')

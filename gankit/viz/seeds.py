@@ -1,6 +1,7 @@
 """Figures of the seed experiments (ch. 7) and of conditional samples (ch. 10).
 
-Each takes images (N, C, H, W) in [0, 1] and writes one labelled PNG with matplotlib (Agg).
+Each takes images (N, C, H, W) in [0, 1] and writes one labelled PNG with matplotlib (Agg), to a file
+path or to a binary buffer (for inline display in notebooks).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from torch import Tensor
 
-from gankit.plots import _pyplot
+from gankit.viz.figure import pyplot
 
 
 def _show(ax, image: Tensor) -> None:
@@ -21,11 +22,13 @@ def _show(ax, image: Tensor) -> None:
     ax.set_yticks([])
 
 
-def _save(fig, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
+def _save(fig, path):
+    """Write the PNG to a file path or into a binary buffer (inline display), then free the figure."""
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100, format="png")
     fig.clf()
-    _pyplot().close(fig)
+    pyplot().close(fig)
     return path
 
 
@@ -37,7 +40,7 @@ def plot_grid(
     Example:
         >>> plot_grid(torch.rand(6, 1, 28, 28), 2, 3, Path("six.png"), "label 3")  # doctest: +SKIP
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.7, rows * 1.9 + 0.4), squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(x):
@@ -56,7 +59,7 @@ def plot_per_label(x: Tensor, classes: Sequence[str], path: Path, title: str) ->
 
     x is (K · n, C, H, W), class by class, as `gankit.seeds.per_label` returns it.
     """
-    plt = _pyplot()
+    plt = pyplot()
     k = len(classes)
     n = len(x) // k
     fig, axes = plt.subplots(k, n, figsize=(n * 1.0 + 1.4, k * 1.0 + 0.5), squeeze=False)

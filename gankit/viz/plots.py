@@ -12,14 +12,7 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from gankit.viz.figure import pyplot
 
 
 def grid_image(x: Tensor, nrow: int = 10, scale: int = 2) -> Tensor:
@@ -77,7 +70,7 @@ def plot_losses(
 
     At equilibrium D outputs 0.5 everywhere (appendix A): MSE 0.25, BCE ln 2 ≈ 0.693.
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
     x = [r["images_seen"] for r in rows]
     window = max(1, len(rows) // 50)
@@ -101,7 +94,7 @@ def plot_losses(
 
 def plot_pattern(rows: list[dict], path: Path) -> None:
     """The book's ch. 6 heat-map: G's 4 outputs (rows) over training (columns), 0 dark to 1 bright."""
-    plt = _pyplot()
+    plt = pyplot()
     values = torch.tensor([[r[f"v{i}"] for i in range(4)] for r in rows]).T  # (4, T)
     fig, ax = plt.subplots(figsize=(max(4, len(rows) * 0.45), 2.6))
     image = ax.imshow(values.numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
@@ -120,7 +113,7 @@ def plot_pattern(rows: list[dict], path: Path) -> None:
 
 def plot_points(fake: Tensor, real: Tensor, path: Path, title: str = "") -> None:
     """2-D samples (N, 2) in orange over real ones (M, 2) in grey: mode collapse at a glance."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(4.2, 4.2))
     ax.scatter(real[:, 0], real[:, 1], s=2, c="0.6", alpha=0.5, label="real")
     ax.scatter(fake[:, 0], fake[:, 1], s=2, c="tab:orange", alpha=0.6, label="generated")
@@ -135,7 +128,7 @@ def plot_points(fake: Tensor, real: Tensor, path: Path, title: str = "") -> None
 
 def plot_examples(ds, path: Path, n: int = 24) -> None:
     """The first n images of a data set with their labels (the book's ch. 2 look at the data)."""
-    plt = _pyplot()
+    plt = pyplot()
     n = min(n, len(ds))
     cols = min(8, n)
     rows = (n + cols - 1) // cols

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from torch import Tensor
 
-from gankit.plots import _pyplot, _smooth
+from gankit.viz.figure import pyplot
+from gankit.viz.plots import _smooth
 
 
 def plot_classifier_losses(rows: list[dict], path: Path, loss_name: str) -> None:
     """Training loss (the book samples it every 10 steps; y from 0) and batch accuracy."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
     x = [r["images_seen"] for r in rows]
     window = max(1, len(rows) // 50)
@@ -30,7 +31,7 @@ def plot_classifier_losses(rows: list[dict], path: Path, loss_name: str) -> None
 
 def plot_confusion(confusion: list[list[int]], classes: list[str], path: Path) -> None:
     """Counts of (true class, predicted class) on the test split; the diagonal is right."""
-    plt = _pyplot()
+    plt = pyplot()
     k = len(confusion)
     fig, ax = plt.subplots(figsize=(1.0 + 0.55 * k, 0.6 + 0.5 * k))
     image = ax.imshow(confusion, cmap="Blues")
@@ -53,7 +54,7 @@ def plot_confusion(confusion: list[list[int]], classes: list[str], path: Path) -
 
 def plot_query(image: Tensor, outputs: Tensor, label: int, classes: list[str], path: Path) -> None:
     """The book's ch. 2 query: one test image (C, H, W) beside a bar chart of the K outputs (K,)."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.2), width_ratios=(1, 2))
     shown = image.float().permute(1, 2, 0).squeeze(-1).cpu().numpy()
     left.imshow(shown, cmap="gray" if shown.ndim == 2 else None, vmin=0, vmax=1)
