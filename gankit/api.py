@@ -152,7 +152,7 @@ def apply_flags(
 
 
 # what --resume may change: the run's length and where it runs
-RESUMABLE = ("train.steps", "train.epochs", "train.device")
+RESUMABLE = ("train.steps", "train.epochs", "train.device", "train.compile")
 
 
 def resume_config(recipe: str, out, **flags) -> Config:

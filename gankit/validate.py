@@ -36,7 +36,7 @@ IGNORED: dict[str, dict[str, str]] = {
         key: {"classifier": ""}
         for key in (
             "train.d_update", "train.d_steps", "train.reuse_fake", "train.sample_every",
-            "train.amp", "train.amp_cpu", "train.fast_conv", "model.generator",
+            "train.amp", "train.amp_cpu", "train.fast_conv", "train.compile", "model.generator",
             "model.discriminator", "model.g", "model.d", "model.latent", "model.latent_dim",
             "model.conditional", *(f"reg.{f.name}" for f in dataclasses.fields(Config().reg)),
         )
@@ -49,6 +49,7 @@ CHOICES = {
     "train.lr_decay": ("none", "linear"),
     "train.lr_schedule": ("constant", "one-cycle"),
     "train.fast_conv": ("auto", "on", "off"),
+    "train.compile": ("auto", "on", "off"),
     "model.latent": ("normal", "uniform", "constant"),
 }
 

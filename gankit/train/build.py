@@ -16,6 +16,7 @@ from gankit.train.ema import EMA
 from gankit.train.gan import GAN
 from gankit.train.loop import RNGState
 from gankit.train.regularizers import GradientPenalty, R1Penalty, spectral_normalise
+from gankit.train.speed import adam, compile_in_place, compile_wanted
 
 # offsets from train.seed for the regularisers' own random streams (the loop's noise uses +1)
 GP_SEED, AUGMENT_SEED = 2, 3
@@ -40,10 +41,12 @@ def build_discriminator_from(cfg: Config, shape: tuple[int, ...], num_classes: i
     )
 
 
-def build_optimizer(name: str, params, lr: float, betas: tuple) -> torch.optim.Optimizer:
-    """adam (the book's ch. 3 onwards) or sgd (ch. 2 and 6)."""
+def build_optimizer(
+    name: str, params, lr: float, betas: tuple, device="cpu"
+) -> torch.optim.Optimizer:
+    """adam (the book's ch. 3 onwards; fused where `device` has the kernel) or sgd (ch. 2 and 6)."""
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=tuple(betas))
+        return adam(params, lr, betas, device)
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr)
     raise GankitError(f"train.optimizer '{name}': expected adam or sgd")
@@ -74,8 +77,8 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
     gan = GAN(
         G=G,
         D=D,
-        opt_g=build_optimizer(t.optimizer, G.parameters(), t.lr_g, t.betas),
-        opt_d=build_optimizer(t.optimizer, D.parameters(), t.lr_d, t.betas),
+        opt_g=build_optimizer(t.optimizer, G.parameters(), t.lr_g, t.betas, dev),
+        opt_d=build_optimizer(t.optimizer, D.parameters(), t.lr_d, t.betas, dev),
         loss=get_loss(cfg.loss.name),
         latent=cfg.model.latent,
         latent_dim=cfg.model.latent_dim,
@@ -87,6 +90,9 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
         reuse_fake=t.reuse_fake,
     )
     add_stabilisers(gan, cfg, shape, dev)
+    if compile_wanted(t.compile, dev):
+        # after the EMA copy of G (which stays eager); D stays eager under a gradient penalty
+        compile_in_place(G, *([] if gan.d_penalties else [D]))
     return gan
 
 

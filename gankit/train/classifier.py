@@ -83,7 +83,7 @@ def build_classifier_job_parts(
     torch.manual_seed(cfg.train.seed)
     model = build_classifier_from(cfg, shape, num_classes).to(device)
     t = cfg.train
-    opt = build_optimizer(t.optimizer, model.parameters(), t.lr, t.betas)
+    opt = build_optimizer(t.optimizer, model.parameters(), t.lr, t.betas, device)
     sched = None
     if t.lr_schedule == "one-cycle":
         sched = torch.optim.lr_scheduler.OneCycleLR(
