@@ -26,6 +26,7 @@ import argparse
 import time
 
 import torch
+from faces_throughput import PEAK_BF16, step_flops, sync  # benchmarks/, beside this script
 
 from gankit.config import apply_overrides
 from gankit.data import Batches, load_data
@@ -38,12 +39,6 @@ from gankit.train.gan_job import make_gan_job
 from gankit.train.loop import Schedule, fit
 
 HAND = ["train.amp=false", "train.amp_cpu=false", "train.fast_conv=off", "train.compile=off"]
-PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12, "L40S": 362e12}
-
-
-def sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 class Hand:
@@ -166,21 +161,25 @@ def gankit_side(gan, data, cfg, batch: int):
     return run
 
 
+def steps_per_call(side: str) -> int:
+    """The book loop's steps are single images; gankit's sides start a `fit` per call (about
+    30 ms of set-up), so they run longer calls."""
+    if side.startswith("book"):
+        return 200
+    return 100 if side.startswith("gankit") else 20
+
+
 def flops_per_image(gan, data, batch: int, device) -> float:
     """Matrix-product FLOPs of gankit's step (forward and backward) per image. Gradient penalties
     are left out: FlopCounterMode cannot follow their double backward (so the figure is low)."""
-    from torch.utils.flop_counter import FlopCounterMode
-
     real = data.x[:batch].to(device).float() / 255
     labels = data.y[:batch].to(device) if gan.num_classes else None
     penalties, gan.d_penalties = gan.d_penalties, []
-    counter = FlopCounterMode(display=False)
     try:
-        with counter:
-            gan_step(gan, real, labels, torch.Generator(device).manual_seed(0))
+        noise = torch.Generator(device).manual_seed(0)
+        return step_flops(lambda: gan_step(gan, real, labels, noise)) / batch
     finally:
         gan.d_penalties = penalties
-    return counter.get_total_flops() / batch
 
 
 def matmul_rate(device: torch.device, dtype: torch.dtype, seconds: float = 2.0) -> float:
@@ -256,15 +255,11 @@ def main() -> None:
                 f"compile time (first steps of the compiled side): {time.perf_counter() - t0:.1f} s"
             )
     images, spent = dict.fromkeys(sides, 0), dict.fromkeys(sides, 0.0)
-    # steps per call: gankit's sides start a `fit` each call (about 30 ms of set-up), so long calls
-    chunk = {name: 100 if name.startswith("gankit") else 20 for name in sides} | {
-        name: 200 for name in sides if name.startswith("book")
-    }
     for _ in range(args.rounds):
         for name, run in sides.items():
             t0 = time.perf_counter()
             while time.perf_counter() - t0 < args.seconds / args.rounds:
-                images[name] += run(chunk[name])
+                images[name] += run(steps_per_call(name))
             sync(device)
             spent[name] += time.perf_counter() - t0
     rates = {name: images[name] / spent[name] for name in sides}

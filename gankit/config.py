@@ -69,8 +69,8 @@ class TrainConfig:
     # auto | on | off: strided convs in their sub-pixel forms (gankit.models.fast_conv); auto
     # where they measured faster: under bf16 autocast on the CPU
     fast_conv: str = "auto"
-    # auto | on | off: torch.compile of G and D (gankit.train.speed); auto: on CUDA, where it was
-    # measured faster; on the CPU the compile time outweighs the gain at the recipes' lengths
+    # auto | on | off: torch.compile of G and D (gankit.train.speed); auto: on CUDA only (not yet
+    # measured there); on the CPU it measured no gain worth the compile time (docs/speed.md)
     compile: str = "off"
 
 

@@ -16,7 +16,7 @@ from gankit.train.ema import EMA
 from gankit.train.gan import GAN
 from gankit.train.loop import RNGState
 from gankit.train.regularizers import GradientPenalty, R1Penalty, spectral_normalise
-from gankit.train.speed import adam, compile_in_place, compile_wanted
+from gankit.train.speed import adam, compile_wanted
 
 # offsets from train.seed for the regularisers' own random streams (the loop's noise uses +1)
 GP_SEED, AUGMENT_SEED = 2, 3
@@ -91,8 +91,9 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
     )
     add_stabilisers(gan, cfg, shape, dev)
     if compile_wanted(t.compile, dev):
-        # after the EMA copy of G (which stays eager); D stays eager under a gradient penalty
-        compile_in_place(G, *([] if gan.d_penalties else [D]))
+        # in place, after the EMA copy of G (which stays eager); D stays eager under a penalty
+        for model in (G,) if gan.d_penalties else (G, D):
+            model.compile()
     return gan
 
 
