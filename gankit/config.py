@@ -83,10 +83,13 @@ class RegularizerConfig:
 
     gradient_penalty: float = 0.0  # λ of WGAN-GP's (‖∇D(x̂)‖ - 1)² on real/fake mixes; 10 is usual
     r1: float = 0.0  # γ of the R1 penalty γ/2 ‖∇D(x_real)‖² (Mescheder et al., 2018)
-    r1_every: int = 1  # lazy R1: computed every k steps, weighted by k (StyleGAN2)
+    r2: float = 0.0  # γ of the R2 penalty γ/2 ‖∇D(x_fake)‖² (with rpgan: Huang et al., 2024)
+    r1_every: int = 1  # lazy R1 and R2: computed every k steps, weighted by k (StyleGAN2)
     spectral_norm: bool = False  # wrap every linear and conv layer of D (Miyato et al., 2018)
     ema: float = 0.0  # decay of the average of G's weights (e.g. 0.999); 0: off
-    augment: str = ""  # DiffAugment policy: comma-separated translation, cutout, color
+    # DiffAugment policy: comma-separated translation, cutout, color; auto: all three for
+    # training sets under 10,000 images, none above (gankit.train.augment.SMALL_SET)
+    augment: str = ""
 
 
 @dataclass(frozen=True)

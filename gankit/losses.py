@@ -3,8 +3,9 @@
 Each loss has three parts: D on real samples, D on generated samples, G through D. The book's
 losses (`bce`, `mse`) put D's logits through a sigmoid first: exactly the book's D, which ends in
 Sigmoid, followed by BCELoss or MSELoss. The modern ones (`non-saturating`, `hinge`, `wasserstein`,
-`lsgan`) read the raw output. Regularisers that need D itself (gradient penalty, R1) live in
-gankit.train.regularizers.
+`lsgan`) read the raw output. The relativistic pairing loss (`rpgan`) scores each real sample
+against a generated one, so D's and G's parts take both sets of logits. Regularisers that need D
+itself (gradient penalty, R1, R2) live in gankit.train.regularizers.
 
 Example:
     >>> out = torch.zeros(4)            # D undecided: sigmoid(0) = 0.5
@@ -85,6 +86,22 @@ def ls_fake(out: Tensor) -> Tensor:
     return out.square().mean()
 
 
+def rp_d(out_real: Tensor, out_fake: Tensor) -> Tensor:
+    """RpGAN's D part (Jolicoeur-Martineau, 2019; Huang et al., 2024): softplus(D(x̃ᵢ) − D(xᵢ)),
+    i.e. −log sigmoid of how much more real the i-th real sample looks than the i-th fake one.
+
+    Example:
+        >>> round(rp_d(torch.tensor([2.0]), torch.tensor([2.0])).item(), 4)  # a tie: log 2
+        0.6931
+    """
+    return F.softplus(out_fake - out_real).mean()
+
+
+def rp_g(out_fake: Tensor, out_real: Tensor) -> Tensor:
+    """RpGAN's G part: the same pairing seen from G, softplus(D(xᵢ) − D(x̃ᵢ))."""
+    return F.softplus(out_real - out_fake).mean()
+
+
 def probability(out: Tensor) -> Tensor:
     return torch.sigmoid(out)
 
@@ -104,6 +121,14 @@ class GANLoss:
     score: Callable[[Tensor], Tensor]  # D's output as logged in metrics.csv (d_real, d_fake)
     ideal_d: float  # mean of the two D parts when D is undecided
     ideal_g: float
+    # pairing losses: D's loss from (real logits, fake logits), G's from (fake logits, real
+    # logits); d_real and d_fake then only report each side (they are not what D minimises)
+    d_pair: Callable[[Tensor, Tensor], Tensor] | None = None
+    g_pair: Callable[[Tensor, Tensor], Tensor] | None = None
+
+    @property
+    def paired(self) -> bool:
+        return self.d_pair is not None
 
 
 LN2 = math.log(2.0)
@@ -128,6 +153,12 @@ register_loss(
 )
 # LSGAN: the optimal D of a perfect G outputs 0.5 everywhere: (0.5 - 1)² = 0.5² = 0.25
 register_loss(GANLoss("lsgan", ls_real, ls_fake, ls_real, identity, 0.25, 0.25))
+
+# RpGAN: D undecided, every pair ties at softplus(0) = log 2. d_real and d_fake report the
+# non-saturating parts of each side, so metrics.csv's columns read as for that loss.
+register_loss(
+    GANLoss("rpgan", softplus_real, softplus_fake, softplus_real, identity, LN2, LN2, rp_d, rp_g)
+)
 
 LIPSCHITZ_LOSSES = ("wasserstein",)  # unbounded critics: refused without a Lipschitz constraint
 

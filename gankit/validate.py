@@ -71,6 +71,7 @@ RANGES = {
     "train.checkpoint_seconds": (lambda v: v > 0, "seconds above 0"),
     "reg.gradient_penalty": (lambda v: v >= 0, "a weight ≥ 0"),
     "reg.r1": (lambda v: v >= 0, "a weight ≥ 0"),
+    "reg.r2": (lambda v: v >= 0, "a weight ≥ 0"),
     "reg.r1_every": (lambda v: v >= 1, "at least 1"),
     "reg.ema": (lambda v: 0 <= v < 1, "a decay in [0, 1), e.g. 0.999 (0: off)"),
 }
@@ -180,10 +181,15 @@ def _check_gan(cfg: Config) -> None:
 
     get_loss(cfg.loss.name)
     _check_models(cfg, ("g", "d"))
-    if cfg.reg.augment:
+    if cfg.reg.augment and cfg.reg.augment != "auto":
         parse_policy(cfg.reg.augment)
     r = cfg.reg
     lipschitz = r.gradient_penalty > 0 or r.spectral_norm or cfg.model.d.get("spectral_norm")
+    if get_loss(cfg.loss.name).paired and cfg.train.d_update == "split":
+        raise GankitError(
+            f"loss.name {cfg.loss.name}: pairs each real sample with a fake one, so D needs "
+            "one step on both; set train.d_update=joint"
+        )
     if cfg.loss.name in LIPSCHITZ_LOSSES and not lipschitz:
         raise GankitError(
             f"loss.name {cfg.loss.name}: needs a Lipschitz critic; set reg.gradient_penalty=10 "

@@ -8,7 +8,7 @@ from gankit.models import model_args
 from gankit.recipes import get_recipe
 from gankit.train.build import build_gan
 from gankit.train.gan import gan_step
-from gankit.train.regularizers import GradientPenalty, R1Penalty
+from gankit.train.regularizers import GradientPenalty, ZeroCentredPenalty
 from gankit.validate import validate
 
 
@@ -31,7 +31,8 @@ def test_config_wires_each_stabiliser_into_the_step():
         "train.d_update": "joint",
     })  # fmt: skip
     gan = build_gan(cfg, (1, 28, 28), 10, "cpu")
-    assert [type(p) for p in gan.d_penalties] == [GradientPenalty, R1Penalty]
+    assert [type(p) for p in gan.d_penalties] == [GradientPenalty, ZeroCentredPenalty]
+    assert (gan.d_penalties[1].r1, gan.d_penalties[1].r2, gan.d_penalties[1].every) == (1.0, 0, 4)
     assert parametrize.is_parametrized(gan.D.body[0], "weight")
     assert gan.sampler is gan.ema.model and gan.after_g_step == [gan.ema.update]
     assert set(gan.stateful) == {"gp_rng", "augment_rng", "G_ema"}
@@ -54,3 +55,23 @@ def test_bad_stabiliser_settings_are_clear_errors():
         validate(_cfg(**{"train.d_steps": 0}))
     with pytest.raises(GankitError, match="valid keys"):
         _cfg(**{"reg.dropout": 0.5})
+
+
+def test_rpgan_with_r1_and_r2_trains_one_step_and_auto_augment_follows_the_set_size():
+    cfg = _cfg(**{
+        "loss.name": "rpgan", "reg.r1": 0.1, "reg.r2": 0.1, "reg.augment": "auto",
+        "train.d_update": "joint",
+    })  # fmt: skip
+    small = build_gan(cfg, (1, 28, 28), 10, "cpu", n_train=900)
+    assert small.augment.names == ("color", "translation", "cutout")
+    large = build_gan(cfg, (1, 28, 28), 10, "cpu", n_train=60_000)
+    assert "augment_rng" not in large.stateful
+    pen = small.d_penalties[0]
+    assert (pen.r1, pen.r2) == (0.1, 0.1)
+    stats = gan_step(small, torch.rand(4, 1, 28, 28), None, torch.Generator().manual_seed(0))
+    assert torch.isfinite(stats).all()
+
+
+def test_a_pairing_loss_needs_one_joint_d_step():
+    with pytest.raises(GankitError, match="train.d_update=joint"):
+        validate(_cfg(**{"loss.name": "rpgan"}))

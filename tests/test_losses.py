@@ -60,3 +60,31 @@ def test_lsgan_by_hand_with_codes_zero_and_one():
     half = torch.full((3,), 0.5)  # the optimal D of a perfect G
     assert (ls.d_real(half) + ls.d_fake(half)).item() / 2 == pytest.approx(ls.ideal_d)
     assert ls.g(half).item() == pytest.approx(ls.ideal_g)
+
+
+def test_rpgan_pairs_each_real_logit_with_a_fake_one_by_hand():
+    rp = LOSSES["rpgan"]
+    real, fake = torch.tensor([2.0, 0.0]), torch.tensor([1.0, 0.5])
+    # D: mean softplus(fake − real) = (log(1 + e⁻¹) + log(1 + e^0.5)) / 2
+    by_hand = (math.log1p(math.exp(-1.0)) + math.log1p(math.exp(0.5))) / 2
+    assert rp.d_pair(real, fake).item() == pytest.approx(by_hand, rel=1e-6)
+    # G sees the same pairs the other way round: softplus(real − fake)
+    by_hand_g = (math.log1p(math.exp(1.0)) + math.log1p(math.exp(-0.5))) / 2
+    assert rp.g_pair(fake, real).item() == pytest.approx(by_hand_g, rel=1e-6)
+    # ties score log 2 on both sides, whatever the common value: only differences count
+    tie = torch.full((3,), 7.0)
+    assert rp.d_pair(tie, tie).item() == pytest.approx(rp.ideal_d)
+    assert rp.g_pair(tie - 4, tie - 4).item() == pytest.approx(rp.ideal_g)
+    assert rp.paired and not LOSSES["non-saturating"].paired
+
+
+def test_rpgan_gradients_by_hand():
+    real = torch.tensor([1.0, -1.0], requires_grad=True)
+    fake = torch.tensor([0.0, 2.0], requires_grad=True)
+    LOSSES["rpgan"].d_pair(real, fake).backward()
+    # d/dr softplus(f − r) / n = −sigmoid(f − r) / n; d/df = +sigmoid(f − r) / n
+    s = torch.sigmoid(torch.tensor([-1.0, 3.0])) / 2
+    assert torch.allclose(real.grad, -s) and torch.allclose(fake.grad, s)
+    # shifting every logit by the same amount changes nothing (a relativistic loss)
+    shifted = LOSSES["rpgan"].d_pair(real.detach() + 5, fake.detach() + 5)
+    assert shifted.item() == pytest.approx(LOSSES["rpgan"].d_pair(real, fake).item())

@@ -121,3 +121,34 @@ def test_ema_follows_its_update_rule_and_copies_buffers():
     again = EMA(G, decay=0.9)
     again.load_state_dict(state)
     assert again.updates == 1001 and torch.equal(again.model[0].weight, ema.model[0].weight)
+
+
+def test_r2_is_zero_where_d_is_flat_on_the_fakes_and_hand_value_elsewhere():
+    from gankit.train.regularizers import ZeroCentredPenalty
+
+    def bowl(x, labels):
+        return (x**2).sum(1)  # ∇ = 2x: flat only at 0
+
+    r2 = ZeroCentredPenalty(0.0, 3.0, every=1, now=lambda: 0)
+    real = torch.ones(4, 2)  # R2 ignores the real side entirely
+    assert r2(bowl, real, torch.zeros(4, 2), None, None).item() == 0.0
+    # fakes at 2 per coordinate: ‖∇‖² = 16 + 16 = 32; γ/2·32 = 48
+    assert r2(bowl, real, torch.full((4, 2), 2.0), None, None).item() == pytest.approx(48.0)
+
+
+def test_r1_and_r2_together_equal_their_sum_computed_apart():
+    from gankit.train.regularizers import ZeroCentredPenalty
+
+    torch.manual_seed(0)
+    D = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1), nn.Flatten(0))
+    real, fake = torch.randn(5, 3), torch.randn(5, 3)
+
+    def pen(r1, r2):
+        return ZeroCentredPenalty(r1, r2, every=2, now=lambda: 4)(
+            lambda x, y: D(x), real, fake, None, None
+        )
+
+    both, apart = pen(0.5, 2.0), pen(0.5, 0.0) + pen(0.0, 2.0)
+    assert both.item() == pytest.approx(apart.item(), rel=1e-5)
+    both.backward()  # the penalty trains D
+    assert D[0].weight.grad.abs().sum() > 0

@@ -7,6 +7,7 @@ from gankit.models import (  # noqa: F401  (each registers its models)
     conv28,
     dcgan,
     mlp,
+    resnet,
 )
 from gankit.models.registry import (
     CLASSIFIERS,

@@ -11,11 +11,11 @@ from gankit.errors import GankitError
 from gankit.losses import get_loss
 from gankit.models import build_discriminator, build_generator
 from gankit.models.fast_conv import use_fast_convs
-from gankit.train.augment import DiffAugment
+from gankit.train.augment import DiffAugment, resolve_policy
 from gankit.train.ema import EMA
 from gankit.train.gan import GAN
 from gankit.train.loop import RNGState
-from gankit.train.regularizers import GradientPenalty, R1Penalty, spectral_normalise
+from gankit.train.regularizers import GradientPenalty, ZeroCentredPenalty, spectral_normalise
 from gankit.train.speed import adam, compile_wanted
 
 # offsets from train.seed for the regularisers' own random streams (the loop's noise uses +1)
@@ -52,8 +52,11 @@ def build_optimizer(
     raise GankitError(f"train.optimizer '{name}': expected adam or sgd")
 
 
-def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> GAN:
-    """Models (seeded by train.seed), optimisers and loss for `cfg`, on `device`.
+def build_gan(
+    cfg: Config, shape: tuple[int, ...], num_classes: int, device, n_train: int = 0
+) -> GAN:
+    """Models (seeded by train.seed), optimisers and loss for `cfg`, on `device`; `n_train`, the
+    training set's size, decides reg.augment=auto.
 
     Example:
         >>> gan = build_gan(get_recipe("gan-mnist").config, (1, 28, 28), 10, "cpu")  # doctest: +SKIP
@@ -89,7 +92,7 @@ def build_gan(cfg: Config, shape: tuple[int, ...], num_classes: int, device) -> 
         d_steps=t.d_steps,
         reuse_fake=t.reuse_fake,
     )
-    add_stabilisers(gan, cfg, shape, dev)
+    add_stabilisers(gan, cfg, shape, dev, n_train)
     if compile_wanted(t.compile, dev):
         # in place, after the EMA copy of G (which stays eager); D stays eager under a penalty
         for model in (G,) if gan.d_penalties else (G, D):
@@ -110,22 +113,26 @@ def fast_convs(setting: str, device: torch.device, dtype: torch.dtype | None) ->
     return device.type == "cpu" and dtype == torch.bfloat16
 
 
-def add_stabilisers(gan: GAN, cfg: Config, shape: tuple[int, ...], device: torch.device) -> None:
+def add_stabilisers(
+    gan: GAN, cfg: Config, shape: tuple[int, ...], device: torch.device, n_train: int = 0
+) -> None:
     """Plug the configured regularisers into `gan`'s step: penalties, augmentation, EMA."""
     r, seed = cfg.reg, cfg.train.seed
+    policy = resolve_policy(r.augment, n_train)
     if r.gradient_penalty > 0:
         rng = torch.Generator(device).manual_seed(seed + GP_SEED)
         gan.d_penalties.append(GradientPenalty(r.gradient_penalty, rng))
         gan.stateful["gp_rng"] = RNGState(rng)
-    if r.r1 > 0:
-        gan.d_penalties.append(R1Penalty(r.r1, r.r1_every, lambda: gan.global_step))
-    if r.augment:
+    if r.r1 > 0 or r.r2 > 0:
+        now = lambda: gan.global_step  # noqa: E731
+        gan.d_penalties.append(ZeroCentredPenalty(r.r1, r.r2, r.r1_every, now))
+    if policy:
         if len(shape) != 3:
             raise GankitError(
                 f"reg.augment: DiffAugment needs images, not vectors of shape {shape}"
             )
         rng = torch.Generator(device).manual_seed(seed + AUGMENT_SEED)
-        gan.augment = DiffAugment(r.augment, rng)
+        gan.augment = DiffAugment(policy, rng)
         gan.stateful["augment_rng"] = RNGState(rng)
     if r.ema > 0:
         gan.ema = EMA(gan.G, r.ema)

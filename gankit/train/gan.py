@@ -98,19 +98,32 @@ def d_step(
         out_fake = gan.D(gan.augment(fake), fake_labels).float()
     loss_fake = gan.loss.d_fake(out_fake)
     penalty = sum(p(gan.D, real, fake, labels, fake_labels) for p in gan.d_penalties)
-    _update(gan.opt_d, loss_fake + penalty if gan.split_d else loss_real + loss_fake + penalty)
+    if gan.loss.paired:  # one loss over (real, fake) pairs; validate refuses split_d with it
+        d_loss = gan.loss.d_pair(out_real, out_fake)
+        _update(gan.opt_d, d_loss + penalty)
+    else:
+        d_loss = (loss_real + loss_fake) / 2
+        _update(gan.opt_d, loss_fake + penalty if gan.split_d else loss_real + loss_fake + penalty)
     score = gan.loss.score
     return torch.stack(
         [
-            (loss_real + loss_fake).detach() / 2,
+            d_loss.detach(),
             score(out_real.detach()).mean(),
             score(out_fake.detach()).mean(),
         ]
     )
 
 
-def g_step(gan: GAN, n: int, noise: torch.Generator, device, kept: tuple | None = None) -> Tensor:
-    """Step 3. Returns the detached G loss. `kept`: (fake, fake_labels) from d_step to reuse."""
+def g_step(
+    gan: GAN,
+    n: int,
+    noise: torch.Generator,
+    device,
+    kept: tuple | None = None,
+    real: tuple[Tensor, Tensor | None] | None = None,
+) -> Tensor:
+    """Step 3. Returns the detached G loss. `kept`: (fake, fake_labels) from d_step to reuse;
+    `real`: (samples, labels) that a pairing loss sets against G's fakes."""
     if kept is None:
         z, fake_labels = _seeds(gan, n, noise, device)
     else:
@@ -124,7 +137,13 @@ def g_step(gan: GAN, n: int, noise: torch.Generator, device, kept: tuple | None 
         with gan.autocast():
             fake = gan.G(z, fake_labels) if kept is None else kept_fake
             out = D(gan.augment(fake), fake_labels).float()
-        loss = gan.loss.g(out)
+        if gan.loss.paired:
+            # D's view of the real half, after its update: constant for G, so no graph
+            with torch.no_grad(), gan.autocast():
+                out_real = D(gan.augment(real[0]), real[1]).float()  # (B,)
+            loss = gan.loss.g_pair(out, out_real)
+        else:
+            loss = gan.loss.g(out)
         _update(gan.opt_g, loss)
     finally:
         D.requires_grad_(True)
@@ -158,5 +177,7 @@ def gan_step(
         ]
     )
     d_loss, d_real, d_fake = d_stats.mean(0)  # (3,) over the k D updates
-    g_loss = g_step(gan, reals[0].shape[0], noise, real.device, kept[0] if kept else None)
+    g_loss = g_step(
+        gan, reals[0].shape[0], noise, real.device, kept[0] if kept else None, (reals[-1], ys[-1])
+    )
     return torch.stack([d_loss, g_loss, d_real, d_fake])

@@ -12,6 +12,7 @@ from gankit.config import Config
 from gankit.data import Batches, Dataset, load_data
 from gankit.device import amp_dtype, place_data
 from gankit.runs import GAN_STATS, CsvLog, RunFolder
+from gankit.train.augment import resolve_policy
 from gankit.train.build import build_gan
 from gankit.train.distributed import Dist, mean_over_ranks, noise_seed, unwrap, wrap
 from gankit.train.driver import total_steps
@@ -125,7 +126,7 @@ def write_samples(
 
     Returns the images for the loop's loggers (None for vector data).
     """
-    path = run.samples_dir / f"step-{step:06d}.png"
+    path = run.sample_path(step)
     if data.is_image:
         n, nrow, scale = grid_layout(data.shape)
         labels = grid_labels(n, gan.num_classes)
@@ -173,7 +174,8 @@ class GanTask:
         """Data and models on `device`; returns what config.json records besides the config."""
         cfg, t = self.cfg, self.cfg.train
         self.data = place_data(load_data(cfg.data.spec, "train", size=cfg.data.size), device)
-        self.gan = build_gan(cfg, self.data.shape, self.data.num_classes, device)
+        n = len(self.data)
+        self.gan = build_gan(cfg, self.data.shape, self.data.num_classes, device, n)
         self.batches = Batches(len(self.data), t.batch_size, t.seed, place.rank, place.world)
         self.gan.G, self.gan.D = wrap(self.gan.G, device, place), wrap(self.gan.D, device, place)
         self.noise = torch.Generator(device)  # seeded per rank and step by the job
@@ -182,6 +184,7 @@ class GanTask:
             "data_shape": list(self.data.shape),
             "classes": list(self.data.classes or []),
             "precision": str(precision),
+            "augment": resolve_policy(cfg.reg.augment, n),
         }
 
     def job(self, run: RunFolder | None) -> Job:

@@ -5,6 +5,8 @@ gradient penalty  WGAN-GP (Gulrajani et al., 2017): λ·E[(‖∇D(x̂)‖ − 1
                   x̂ = εx + (1 − ε)x̃ of real and generated samples
 R1                (Mescheder et al., 2018): γ/2·E[‖∇D(x)‖²] on real samples; lazy (StyleGAN2):
                   computed every k-th step only, weighted by k so its average strength is the same
+R2                the same on generated samples, γ/2·E[‖∇D(x̃)‖²]; with R1 it keeps D smooth
+                  on both sides, which RpGAN needs to converge (Huang et al., 2024)
 spectral norm     (Miyato et al., 2018): every linear and conv layer divided by its largest
                   singular value, so D is 1-Lipschitz per layer
 """
@@ -50,24 +52,51 @@ class GradientPenalty:
         return self.weight * (norms - 1).square().mean()
 
 
-class R1Penalty:
-    """γ/2·E‖∇D(x_real)‖², computed when `now()` (the global step) is a multiple of `every`.
+class ZeroCentredPenalty:
+    """R1 (weight `r1`) and R2 (weight `r2`): γ/2·E‖∇D(x)‖² on real and on generated samples,
+    computed when `now()` (the global step) is a multiple of `every`. With both on, one pass of D
+    over the real and fake halves together gives both gradients.
+
+    Example:
+        >>> r1 = ZeroCentredPenalty(2.0, 0.0, every=1, now=lambda: 0)
+        >>> D = lambda x, y: (3 * x).sum(1)            # ∇D = 3 per coordinate
+        >>> float(r1(D, torch.zeros(2, 4), torch.ones(2, 4), None, None))   # 2/2 · (4 · 9)
+        36.0
+    """
+
+    def __init__(self, r1: float, r2: float, every: int, now: Callable[[], int]):
+        self.r1, self.r2, self.every, self.now = r1, r2, every, now
+
+    def __call__(self, D, real: Tensor, fake: Tensor, labels, fake_labels) -> Tensor | float:
+        if self.now() % self.every:
+            return 0.0
+        b = real.shape[0]
+        if self.r1 and self.r2:
+            # labels matter to conditional D only, which then has both halves' labels
+            paired = labels is not None and fake_labels is not None
+            both_labels = torch.cat([labels, fake_labels]) if paired else None
+            x = torch.cat([real, fake.detach()])  # (2B, *shape): one pass for both
+            sq = _input_gradient(D, x, both_labels).square().sum(1)  # (2B,)
+            penalty = self.r1 * sq[:b].mean() + self.r2 * sq[b:].mean()
+        elif self.r1:
+            penalty = self.r1 * _input_gradient(D, real, labels).square().sum(1).mean()
+        else:
+            penalty = self.r2 * _input_gradient(D, fake, fake_labels).square().sum(1).mean()
+        return self.every / 2 * penalty
+
+
+class R1Penalty(ZeroCentredPenalty):
+    """R1 alone: γ/2·E‖∇D(x_real)‖², every `every` steps.
 
     Example:
         >>> r1 = R1Penalty(2.0, every=1, now=lambda: 0)
-        >>> D = lambda x, y: (3 * x).sum(1)            # ∇D = 3 per coordinate
-        >>> float(r1(D, torch.zeros(2, 4), None, None, None))   # 2/2 · (4 · 9)
+        >>> D = lambda x, y: (3 * x).sum(1)
+        >>> float(r1(D, torch.zeros(2, 4), None, None, None))
         36.0
     """
 
     def __init__(self, gamma: float, every: int, now: Callable[[], int]):
-        self.gamma, self.every, self.now = gamma, every, now
-
-    def __call__(self, D, real: Tensor, fake, labels, fake_labels) -> Tensor | float:
-        if self.now() % self.every:
-            return 0.0
-        sq = _input_gradient(D, real, labels).square().sum(1)  # (B,)
-        return self.every * self.gamma / 2 * sq.mean()
+        super().__init__(gamma, 0.0, every, now)
 
 
 def spectral_normalise(model: nn.Module) -> nn.Module:

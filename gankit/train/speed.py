@@ -25,7 +25,9 @@ def adam(params, lr: float, betas: tuple, device: torch.device | str) -> torch.o
         True
     """
     fused = torch.device(device).type in ("cpu", "cuda")
-    return torch.optim.Adam(params, lr=lr, betas=tuple(betas), fused=fused or None)
+    return torch.optim.Adam(
+        params, lr=lr, betas=tuple(float(b) for b in betas), fused=fused or None
+    )
 
 
 def compile_wanted(setting: str, device: torch.device | str) -> bool:
