@@ -2,6 +2,8 @@
 
 In a terminal it is a rich progress bar on stderr; in a Jupyter kernel one line of text that
 updates in place (a rich live bar there would print a new frame per update into the cell).
+`preview(path)` shows a new sample grid while training runs: in a terminal a line above the bar
+with the file to open, in a notebook the grid itself, replaced in place by each newer one.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -18,6 +21,9 @@ class _Silent:
     def update(self, **_):
         pass
 
+    def preview(self, path: Path, step: int) -> None:
+        pass
+
 
 class _Bar:
     def __init__(self, progress: Progress, task):
@@ -25,6 +31,9 @@ class _Bar:
 
     def update(self, *, completed: int, info: str = "") -> None:
         self._progress.update(self._task, completed=completed, info=info)
+
+    def preview(self, path: Path, step: int) -> None:
+        self._progress.console.print(f"step {step}: samples in {path}", highlight=False)
 
 
 class _NotebookLine:
@@ -37,6 +46,7 @@ class _NotebookLine:
         self.t0, self.shown_at, self.start = time.perf_counter(), 0.0, start
         self.completed, self.info = start, ""
         self.handle = display(self._text(), raw=True, display_id=True)
+        self.grid = None  # the display of the latest sample grid, once there is one
 
     def _text(self, done: bool = False) -> dict:
         elapsed = time.perf_counter() - self.t0
@@ -56,6 +66,14 @@ class _NotebookLine:
             self.shown_at = now
             self.handle.update(self._text(), raw=True)
 
+    def preview(self, path: Path, step: int) -> None:
+        from IPython.display import Image, display
+
+        if self.grid is None:
+            self.grid = display(Image(filename=str(path)), display_id=True)
+        else:
+            self.grid.update(Image(filename=str(path)))
+
     def close(self) -> None:
         self.handle.update(self._text(done=True), raw=True)
 
@@ -71,7 +89,8 @@ def in_notebook() -> bool:
 
 @contextmanager
 def progress_bar(total: int, description: str, enabled: bool = True, start: int = 0):
-    """Yields an object with `.update(completed=…, info=…)`; silent when `enabled` is False.
+    """Yields an object with `.update(completed=…, info=…)` and `.preview(path, step)`; silent when
+    `enabled` is False.
 
     Example:
         >>> with progress_bar(10, "train", enabled=False) as bar:

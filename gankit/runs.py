@@ -143,6 +143,11 @@ class RunFolder:
     generator_path = property(lambda self: self.path / "generator.safetensors")
     eval_path = property(lambda self: self.path / "eval.json")
     samples_dir = property(lambda self: self.path / "samples")
+
+    def sample_path(self, step: int) -> Path:
+        """The sample grid written at `step`: samples/step-000400.png."""
+        return self.samples_dir / f"step-{step:06d}.png"
+
     plots_dir = property(lambda self: self.path / "plots")
 
     @staticmethod

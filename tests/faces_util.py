@@ -42,3 +42,18 @@ def make_zip(path, n=12, fmt="JPEG", extra=True):
             z.writestr("img_align_celeba/notes.txt", "not an image")
             z.writestr("img_align_celeba/broken.jpg", b"\xff\xd8 truncated")
     return path
+
+
+def export_toy_faces(folder, n: int = 1000, size: int = 64):
+    """The first n toy faces as PNG files in `folder` (face-0000.png …): a user's own folder of
+    pictures, read back through `images:DIR` like any other. Returns the folder."""
+    from pathlib import Path
+
+    from gankit.data.faces import toy_faces
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    x = toy_faces(str(n), "train", size).x  # (n, 3, S, S) uint8
+    for i, img in enumerate(x.permute(0, 2, 3, 1).numpy()):
+        Image.fromarray(img).save(folder / f"face-{i:04d}.png")
+    return folder

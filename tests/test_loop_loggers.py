@@ -95,3 +95,41 @@ def test_missing_tensorboard_is_a_clear_error_before_any_run_folder(monkeypatch,
     assert main(["train", "gan-1010", "--out", str(out), "--steps", "2", "--tensorboard"]) == 2
     assert "pip install 'gankit[tensorboard]'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_progress_names_each_new_sample_grid_while_training(tmp_path, capsys):
+    out = tmp_path / "p"
+    gankit.train("gan-mnist", out=out, steps=20, batch_size=8, progress=True)
+    err = capsys.readouterr().err.replace("\n", "")  # rich may wrap long lines
+    # a line for each grid written before the end; the last grid is reported when training ends
+    for step in (2, 10, 18):
+        assert f"step {step}: samples in" in err and f"step-{step:06d}.png" in err
+    assert "step 20: samples in" not in err
+    assert (out / "samples" / "step-000020.png").exists()
+
+
+def test_a_notebook_shows_the_latest_grid_in_one_place(tmp_path, monkeypatch):
+    from gankit import progress
+
+    shown = []
+
+    class Handle:
+        def update(self, obj, **kw):
+            shown.append(("update", type(obj).__name__))
+
+    def display(obj, **kw):
+        shown.append(("display", type(obj).__name__))
+        return Handle()
+
+    ipy = pytest.importorskip("IPython.display")
+    monkeypatch.setattr(ipy, "display", display)
+    monkeypatch.setattr(progress, "in_notebook", lambda: True)
+    png = tmp_path / "g.png"
+    from gankit.viz.plots import save_grid
+
+    save_grid(torch.zeros(1, 1, 4, 4), png, 1, 1)
+    with progress.progress_bar(10, "train") as bar:
+        bar.preview(png, 1)
+        bar.preview(png, 2)
+    images = [s for s in shown if s[1] == "Image"]
+    assert images == [("display", "Image"), ("update", "Image")]

@@ -1,8 +1,9 @@
 """Images from a folder, a zip or the book's CelebA HDF5 → uint8 (N, 3, S, S), centre-cropped.
 
 The book crops CelebA's 218×178 faces to their central 128×128 (ch. 9). Every image here gets that
-crop (smaller images: the largest central square, scaled to 128), then an optional resize to
-`data.size`. Decoding happens once (see gankit.data.cache). The test split is a fixed, seeded tenth.
+crop, then an optional resize to `data.size`. Without one, CelebA stays at 128 and a folder keeps
+its own resolution: the central square of its first image's side, at most 128 (64×64 pictures
+stay 64×64). Decoding happens once (see gankit.data.cache). The test split is a fixed, seeded tenth.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from gankit.progress import progress_bar
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp")
 CROP = 128  # the book's centre crop (ch. 9)
 CELEBA_GROUP = "img_align_celeba"  # the book's HDF5 layout (ch. 8)
-VERSION = 1  # bump when the pixels produced change: old caches are then ignored
+VERSION = 2  # bump when the pixels produced change: old caches are then ignored
 
 
 def crop_and_resize(img: Image.Image, size: int = 0) -> np.ndarray:
@@ -91,7 +92,8 @@ def decode(data: bytes) -> Image.Image:
 
 
 def read_images(path: Path, split: str, size: int = 0) -> Dataset:
-    """`images:DIR|FILE.zip`: every jpg/png/webp, centre-cropped to 128 (resized to `size`).
+    """`images:DIR|FILE.zip`: every jpg/png/webp, centre-cropped to a square of the images' own
+    side up to 128 (the first image's; others are scaled to it), or resized to `size`.
 
     Example:
         >>> ds = read_images(Path("faces.zip"), "train", size=64)  # doctest: +SKIP
@@ -100,7 +102,7 @@ def read_images(path: Path, split: str, size: int = 0) -> Dataset:
     if not names:
         raise GankitError(f"{path}: no images found; expected {', '.join(IMAGE_EXTS)} files")
     chosen = [names[i] for i in split_indices(len(names), split, str(path))]
-    side = size or CROP
+    side = size or _own_side(path, names[0], read)
 
     def fill(out: np.ndarray) -> None:
         for i, name in _progress(chosen, f"decoding {path.name}"):
@@ -111,13 +113,23 @@ def read_images(path: Path, split: str, size: int = 0) -> Dataset:
                     f"{path}/{name}: not a readable image ({type(e).__name__}); remove it, or pack "
                     "the images with `gankit data make-hdf5`, which skips such files"
                 ) from None
-            out[i] = crop_and_resize(img, size)
+            out[i] = crop_and_resize(img, side)
 
     stat = path.stat()
     key = cache_key(VERSION, str(path.resolve()), stat.st_mtime_ns, stat.st_size, split, side)
     x, where = cached_uint8("images", key, (len(chosen), 3, side, side), fill, str(path))
     note = f"{len(chosen)} images from {path} ({split}), centre-cropped, {side}×{side}; {where}"
     return Dataset("images", x, note=note)
+
+
+def _own_side(path: Path, name: str, read: Callable[[str], bytes]) -> int:
+    """The side a folder's images keep when data.size is 0: the first image's shorter side, at
+    most the book's 128 crop (reading the header only)."""
+    try:
+        w, h = Image.open(io.BytesIO(read(name))).size
+    except (OSError, ValueError) as e:
+        raise GankitError(f"{path}/{name}: not a readable image ({type(e).__name__})") from None
+    return min(CROP, w, h)
 
 
 def _progress(items: list, what: str) -> Iterator[tuple[int, object]]:

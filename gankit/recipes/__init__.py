@@ -5,6 +5,7 @@ faces.py  the face GANs (ch. 8–9) and the standard DCGAN at 64×64
 main.py   `mnist`, the main job: the best unconditional MNIST GAN for 2 CPU cores
 classifiers.py  the book's classifiers (ch. 2, 3, 9) and the feature CNNs of the metrics
 conditional.py  conditional GANs (ch. 10): `cgan-mnist`, `cdcgan-mnist`, `cdcgan-fashion-mnist`
+modern.py  RpGAN + R1 + R2 on any data: `fashion-mnist`, `images` (your own folder)
 """
 
 from __future__ import annotations
@@ -61,4 +62,5 @@ def _load_all() -> None:
         conditional,
         faces,
         main,
+        modern,
     )

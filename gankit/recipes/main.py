@@ -21,6 +21,33 @@ from gankit.recipes import Recipe, register
 
 MAIN_STEPS = 4000  # 512,000 images, 128 epochs of the 4,000 training digits
 
+# the main job's config; gankit.recipes.modern builds on it
+MAIN_CONFIG = Config(
+    recipe="mnist",
+    data=DataConfig("mnist"),
+    model=ModelConfig(
+        generator="cdcgan",
+        discriminator="projection",
+        g={"width": 64},
+        d={"width": 32, "pool": "flatten", "spectral_norm": False},
+        latent="normal",
+        latent_dim=64,
+    ),
+    loss=LossConfig("non-saturating"),
+    train=TrainConfig(
+        batch_size=128,
+        steps=MAIN_STEPS,
+        optimizer="adam",
+        lr_g=1e-3,
+        lr_d=1e-3,
+        betas=(0.0, 0.99),
+        d_update="joint",
+        amp_cpu=True,
+        reuse_fake=True,
+    ),
+    reg=RegularizerConfig(r1=0.1, r1_every=4, ema=0.999),
+)
+
 register(
     Recipe(
         name="mnist",
@@ -33,31 +60,7 @@ register(
             "G's update reuses D's fakes, "
             f"EMA 0.999, batch 128, {MAIN_STEPS:,} steps, bf16 where the CPU has it"
         ),
-        config=Config(
-            recipe="mnist",
-            data=DataConfig("mnist"),
-            model=ModelConfig(
-                generator="cdcgan",
-                discriminator="projection",
-                g={"width": 64},
-                d={"width": 32, "pool": "flatten", "spectral_norm": False},
-                latent="normal",
-                latent_dim=64,
-            ),
-            loss=LossConfig("non-saturating"),
-            train=TrainConfig(
-                batch_size=128,
-                steps=MAIN_STEPS,
-                optimizer="adam",
-                lr_g=1e-3,
-                lr_d=1e-3,
-                betas=(0.0, 0.99),
-                d_update="joint",
-                amp_cpu=True,
-                reuse_fake=True,
-            ),
-            reg=RegularizerConfig(r1=0.1, r1_every=4, ema=0.999),
-        ),
+        config=MAIN_CONFIG,
     )
 )
 

@@ -239,6 +239,8 @@ def fit(
                 shown = job.on_sample(step)  # (N, C, H, W) or None
                 for logger in loggers if shown is not None else ():
                     logger.images(step, "samples", shown)
+                if shown is not None and run is not None and step < total:
+                    bar.preview(run.sample_path(step), step)
             due = sched.checkpoint_every and step % sched.checkpoint_every == 0
             if due or time.monotonic() - last_ckpt > sched.checkpoint_seconds or step == total:
                 save(step)
