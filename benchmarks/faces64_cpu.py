@@ -64,9 +64,8 @@ def main() -> None:
         folder = Path(f"{out}-data")
         shutil.rmtree(folder, ignore_errors=True)
         args.data = f"images:{export_toy_faces(folder, args.export, 64)}"
-    data = load_data(
-        args.data, "train", size=args.size
-    )  # decoded (and cached) before the clock starts
+    # decoded (and cached) before the clock starts
+    data = load_data(args.data, "train", size=args.size)
     print(f"data: {len(data)} images, {data.note}")
     timer = threading.Timer(args.minutes * 60, lambda: os.kill(os.getpid(), signal.SIGINT))
     start = time.monotonic()
