@@ -2,28 +2,25 @@
 
 G: seed (B, 100, 1, 1) → ConvT 4×4 → (B, 8w, 4, 4) → doubling ConvT + BN + ReLU → (B, w, 32, 32) →
    ConvT → Tanh (B, 3, 64, 64). D mirrors it with strided Conv + BN + LeakyReLU(0.2) and ends on a
-   4×4 convolution to one logit. Other powers of two (32, 128) add or drop a level. Images are in
+   4×4 convolution to one logit. Other sides S = b·2ᵏ (3 ≤ b ≤ 7) start from a b×b map and add or
+   drop levels: 32 and 128 as in pytorch/examples, 28 = 7·2², 48 = 6·2³, 96. Images are in
    [0, 1] outside; G and D rescale to the [-1, 1] DCGAN expects inside themselves.
 """
 
 from __future__ import annotations
 
-import math
-
 from torch import Tensor, nn
 
 from gankit.errors import GankitError
+from gankit.models.layers import ladder
 from gankit.models.registry import register_discriminator, register_generator
 
 
-def _levels(shape: tuple[int, ...], who: str) -> int:
-    """Doublings from 4×4 to the image side: 4 for 64×64."""
-    side = shape[-1] if len(shape) == 3 else 0
-    if len(shape) != 3 or shape[1] != side or side < 16 or side & (side - 1):
-        raise GankitError(
-            f"{who}: expected square images with a power-of-two side ≥ 16, got {shape}"
-        )
-    return int(math.log2(side)) - 2
+def _ladder(shape: tuple[int, ...], who: str) -> tuple[int, int]:
+    """(b, k): start at b×b and double k times; (4, 4) for 64×64, (7, 2) for 28×28."""
+    if len(shape) != 3 or shape[1] != shape[2]:
+        raise GankitError(f"{who}: expected square images (C, S, S), got {shape}")
+    return ladder(shape[-1], who)
 
 
 def dcgan_init(model: nn.Module) -> None:
@@ -52,10 +49,10 @@ class DCGANGenerator(nn.Module):
         super().__init__()
         if num_classes:
             raise GankitError("dcgan: not conditional")
-        levels = _levels(out_shape, "dcgan generator")
+        base, levels = _ladder(out_shape, "dcgan generator")
         ch = width * 2 ** (levels - 1)  # 8w at 4×4 for 64×64
         layers: list[nn.Module] = [
-            nn.ConvTranspose2d(latent_dim, ch, 4, 1, 0, bias=False),
+            nn.ConvTranspose2d(latent_dim, ch, base, 1, 0, bias=False),  # (B, ch, b, b)
             nn.BatchNorm2d(ch),
             nn.ReLU(True),
         ]
@@ -83,7 +80,7 @@ class DCGANDiscriminator(nn.Module):
         super().__init__()
         if num_classes:
             raise GankitError("dcgan: not conditional")
-        levels = _levels(in_shape, "dcgan discriminator")
+        base, levels = _ladder(in_shape, "dcgan discriminator")
         layers: list[nn.Module] = [
             nn.Conv2d(in_shape[0], width, 4, 2, 1, bias=False),
             nn.LeakyReLU(0.2, True),
@@ -96,7 +93,7 @@ class DCGANDiscriminator(nn.Module):
                 nn.LeakyReLU(0.2, True),
             ]
             ch *= 2
-        layers.append(nn.Conv2d(ch, 1, 4, 1, 0, bias=False))  # (B, 1, 1, 1)
+        layers.append(nn.Conv2d(ch, 1, base, 1, 0, bias=False))  # (B, 1, 1, 1)
         self.net = nn.Sequential(*layers)
         dcgan_init(self)
 

@@ -1,4 +1,5 @@
-"""Small building blocks shared by the models: activations by name, one-hot labels."""
+"""Small building blocks shared by the models: activations by name, one-hot labels, the
+resolution ladder of the convolutional pairs."""
 
 from __future__ import annotations
 
@@ -31,3 +32,21 @@ def with_labels(x: Tensor, labels: Tensor | None, num_classes: int) -> Tensor:
     if labels is None:
         raise ValueError("a conditional model needs labels")
     return torch.cat([x, F.one_hot(labels, num_classes).to(x.dtype)], dim=1)
+
+
+def ladder(size: int, who: str = "convolutional models") -> tuple[int, int]:
+    """(b, k) with size = b·2ᵏ, 3 ≤ b ≤ 7, k ≥ 1: where the pair starts and how often it doubles.
+
+    Example:
+        >>> ladder(28), ladder(32), ladder(128)
+        ((7, 2), (4, 3), (4, 5))
+    """
+    b, k = size, 0
+    while b % 2 == 0 and b > 7:
+        b, k = b // 2, k + 1
+    if not (3 <= b <= 7 and k >= 1 and size <= 256):
+        raise GankitError(
+            f"{who}: image side {size} is not b·2ᵏ with 3 ≤ b ≤ 7 (28, 32, 48, 64, 96, "
+            "128…) up to 256; set data.size"
+        )
+    return b, k

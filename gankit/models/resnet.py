@@ -22,27 +22,10 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from gankit.errors import GankitError
+from gankit.models.layers import ladder
 from gankit.models.registry import register_discriminator, register_generator
 
 SLOPE = 0.2
-
-
-def ladder(size: int) -> tuple[int, int]:
-    """(b, k) with size = b·2ᵏ, 3 ≤ b ≤ 7, k ≥ 1: where the pair starts and how often it doubles.
-
-    Example:
-        >>> ladder(28), ladder(32), ladder(128)
-        ((7, 2), (4, 3), (4, 5))
-    """
-    b, k = size, 0
-    while b % 2 == 0 and b > 7:
-        b, k = b // 2, k + 1
-    if not (3 <= b <= 7 and k >= 1 and size <= 256):
-        raise GankitError(
-            f"resnet models: image side {size} is not b·2ᵏ with 3 ≤ b ≤ 7 (28, 32, 48, 64, 96, "
-            "128…) up to 256; set data.size"
-        )
-    return b, k
 
 
 def widths(size: int, width: int, max_width: int) -> list[int]:
