@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gankit import cli_data, cli_seeds
 from gankit.errors import GankitError
 from gankit.explain import TOPICS
 from gankit.train.loop import Interrupted
@@ -123,41 +124,8 @@ def _say_how_good(run) -> None:
         out.print(f"how good is it? gankit evaluate {run.path} (FID, precision, recall, classes)")
 
 
-@app.command("sample")
-def sample_cmd(
-    run_dir: Path = typer.Argument(..., help="a run folder"),
-    n: int = typer.Option(16, "--n", min=1, max=1024),
-    label: int = typer.Option(None, "--label", help="class to draw (conditional runs)"),
-    seed: int = typer.Option(0, "--seed", help="integer seed, 0 … 2^63 − 1"),
-    per_label: bool = typer.Option(
-        False, "--per-label", help="conditional runs: one row of 8 per class, named"
-    ),
-    book: bool = typer.Option(False, "--book", help="the book's 2×3 figure (of --label)"),
-    out_file: Path = typer.Option(
-        None, "--out", help="PNG file (default RUN/samples/sample-….png)"
-    ),
-) -> None:
-    """Draw samples from a trained generator into a PNG: a grid, one row per class, or the book's 2×3."""
-    from gankit.api import load_run
-
-    run = load_run(run_dir)
-    if per_label and (book or label is not None):
-        raise GankitError("--per-label draws every class; drop --book and --label")
-    if per_label or book:
-        path = _sample_figure(run, seed, label, per_label, out_file)
-        out.print(f"wrote {path}")
-        return
-    x = run.sample(n, seed=seed, label=label)
-    if x.dim() != 4:
-        _print_vectors(x)
-        return
-    from gankit.viz.plots import save_grid
-    from gankit.viz.run_figures import grid_layout, label_suffix
-
-    path = out_file or run.path / "samples" / f"sample-seed{seed}{label_suffix(label)}.png"
-    nrow, scale = grid_layout(n, x.shape[-1])
-    save_grid(x, path, nrow=nrow, scale=scale)
-    out.print(f"wrote {path}")
+# the seed explorations (ch. 7) and the data commands live in gankit.cli_seeds and cli_data
+app.command("sample")(cli_seeds.sample_cmd)
 
 
 @app.command("report")
@@ -180,70 +148,8 @@ def serve_cmd(
     serve(run_dir, host=host, port=port)
 
 
-def _print_vectors(x) -> None:
-    for row in x.tolist():
-        out.print(" ".join(f"{v:.3f}" for v in row))
-
-
-def _sample_figure(run, seed: int, label, per_label: bool, out_file: Path | None) -> Path:
-    from gankit.viz import run_figures as figures
-
-    if per_label:
-        path = out_file or run.path / "samples" / f"per-label-seed{seed}.png"
-        return figures.per_label_figure(run, path, seed)
-    if label is None and run.conditional:
-        label = 0  # the book's figure shows one chosen label
-    path = out_file or run.path / "samples" / f"book-seed{seed}{figures.label_suffix(label)}.png"
-    return figures.book_figure(run, path, seed, label)
-
-
-@app.command("interpolate")
-def interpolate_cmd(
-    run_dir: Path = typer.Argument(..., help="a run folder"),
-    seed_a: int = typer.Option(0, "--seed-a", help="integer seed of the first end"),
-    seed_b: int = typer.Option(1, "--seed-b", help="integer seed of the other end"),
-    steps: int = typer.Option(12, "--steps", help="images along the walk (the book: 12)"),
-    mode: str = typer.Option("linear", "--mode", help="linear (the book's) | slerp"),
-    label: int = typer.Option(None, "--label", help="class (conditional runs; default 0)"),
-    out_file: Path = typer.Option(None, "--out", help="PNG (default RUN/samples/walk-….png)"),
-) -> None:
-    """Walk from one seed to another (ch. 7): s1 + (s2 − s1)·k/(steps − 1), as a grid."""
-    from gankit import seeds
-    from gankit.api import load_run
-    from gankit.viz import run_figures as figures
-
-    run = load_run(run_dir)
-    if len(run.shape) != 3:  # vectors (the 1010 pattern, 2-D points): print them
-        _print_vectors(seeds.walk(run, seed_a, seed_b, steps, mode, label))
-        return
-    name = f"walk-{mode}-{seed_a}-{seed_b}{figures.label_suffix(label)}.png"
-    path = out_file or run.path / "samples" / name
-    figures.walk_figure(run, path, seed_a, seed_b, steps, mode, label)
-    out.print(f"wrote {path}")
-
-
-@app.command("seed-math")
-def seed_math_cmd(
-    run_dir: Path = typer.Argument(..., help="a run folder"),
-    seed_a: int = typer.Option(0, "--seed-a", help="integer seed s1"),
-    seed_b: int = typer.Option(1, "--seed-b", help="integer seed s2"),
-    label: int = typer.Option(None, "--label", help="class (conditional runs; default 0)"),
-    out_file: Path = typer.Option(None, "--out", help="PNG (default RUN/samples/seed-math-….png)"),
-) -> None:
-    """The book's seed arithmetic (ch. 7): images of s1, s2, s1 + s2, s1 − s2 and s1 · s2."""
-    from gankit import seeds
-    from gankit.api import load_run
-    from gankit.viz import run_figures as figures
-
-    run = load_run(run_dir)
-    if len(run.shape) != 3:  # vectors: print them
-        for name, v in seeds.arithmetic(run, seed_a, seed_b, label).items():
-            out.print(f"{name:>8}: " + " ".join(f"{x:.3f}" for x in v.tolist()))
-        return
-    name = f"seed-math-{seed_a}-{seed_b}{figures.label_suffix(label)}.png"
-    path = out_file or run.path / "samples" / name
-    figures.seed_math_figure(run, path, seed_a, seed_b, label)
-    out.print(f"wrote {path}")
+app.command("interpolate")(cli_seeds.interpolate_cmd)
+app.command("seed-math")(cli_seeds.seed_math_cmd)
 
 
 @app.command("explain")
@@ -315,50 +221,6 @@ def evaluate_cmd(
     out.print(f"wrote {Path(run_dir) / 'eval.json'}")
 
 
-@data_app.command("show")
-def data_show_cmd(
-    spec: str = typer.Argument(..., help="data spec, e.g. mnist or fashion-mnist"),
-    split: str = typer.Option("train", "--split", help="train | test"),
-    out_file: Path = typer.Option(None, "--out", help="PNG of the first images with labels"),
-) -> None:
-    """Summarise a data set and draw its first images with their labels (ch. 2)."""
-    from gankit.data import load_data
-    from gankit.viz.plots import plot_examples
-
-    ds = load_data(spec, split)
-    out.print(f"{ds.name} ({split}): {len(ds)} samples of shape {ds.shape}; {ds.note}")
-    if ds.y is not None and ds.classes:
-        counts = ds.y.bincount(minlength=ds.num_classes).tolist()
-        out.print(
-            "per class: " + ", ".join(f"{c}: {k}" for c, k in zip(ds.classes, counts, strict=True))
-        )
-    if ds.is_image:
-        path = out_file or Path(f"{spec.split(':')[0]}-{split}.png")
-        plot_examples(ds, path)
-        out.print(f"wrote {path}")
-    else:
-        out.print(f"first samples: {ds.x[:3].tolist()}")
-
-
-@data_app.command("make-hdf5")
-def data_make_hdf5_cmd(
-    src: Path = typer.Argument(..., help="img_align_celeba.zip, or any zip or folder of images"),
-    out_file: Path = typer.Argument(..., help="the HDF5 file to write, e.g. celeba.h5"),
-    limit: int = typer.Option(0, "--limit", min=0, help="store at most N images (0: all)"),
-    force: bool = typer.Option(False, "--force", help="overwrite OUT if it exists"),
-    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
-) -> None:
-    """Pack a zip or folder of images into the book's HDF5 layout (ch. 8)."""
-    from gankit.data.hdf5 import make_hdf5
-
-    result = make_hdf5(src, out_file, limit=limit, force=force, progress=not quiet)
-    out.print(
-        f"wrote {result.written} images to {result.path}; skipped {result.skipped} files "
-        "that are not readable images"
-    )
-    out.print(f"train on it with: gankit train gan-celeba-cnn --data celeba:{result.path}")
-
-
 @app.command("notebooks")
 def notebooks_cmd(
     out_dir: Path = typer.Option(Path("notebooks"), "--out", help="folder for the .ipynb files"),
@@ -372,6 +234,10 @@ def notebooks_cmd(
     out.print(
         'needs Jupyter: pip install "gankit\\[notebooks]"; GANKIT_SMOKE=1 runs them in seconds'
     )
+
+
+data_app.command("show")(cli_data.data_show_cmd)
+data_app.command("make-hdf5")(cli_data.data_make_hdf5_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:

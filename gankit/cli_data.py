@@ -1,0 +1,54 @@
+"""`gankit data show` and `gankit data make-hdf5`: look at and prepare data sets (ch. 2, ch. 8).
+Plain functions; gankit.cli registers them on the `data` sub-command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+out = Console()
+
+
+def data_show_cmd(
+    spec: str = typer.Argument(..., help="data spec, e.g. mnist or fashion-mnist"),
+    split: str = typer.Option("train", "--split", help="train | test"),
+    out_file: Path = typer.Option(None, "--out", help="PNG of the first images with labels"),
+) -> None:
+    """Summarise a data set and draw its first images with their labels (ch. 2)."""
+    from gankit.data import load_data
+    from gankit.viz.plots import plot_examples
+
+    ds = load_data(spec, split)
+    out.print(f"{ds.name} ({split}): {len(ds)} samples of shape {ds.shape}; {ds.note}")
+    if ds.y is not None and ds.classes:
+        counts = ds.y.bincount(minlength=ds.num_classes).tolist()
+        out.print(
+            "per class: " + ", ".join(f"{c}: {k}" for c, k in zip(ds.classes, counts, strict=True))
+        )
+    if ds.is_image:
+        path = out_file or Path(f"{spec.split(':')[0]}-{split}.png")
+        plot_examples(ds, path)
+        out.print(f"wrote {path}")
+    else:
+        out.print(f"first samples: {ds.x[:3].tolist()}")
+
+
+def data_make_hdf5_cmd(
+    src: Path = typer.Argument(..., help="img_align_celeba.zip, or any zip or folder of images"),
+    out_file: Path = typer.Argument(..., help="the HDF5 file to write, e.g. celeba.h5"),
+    limit: int = typer.Option(0, "--limit", min=0, help="store at most N images (0: all)"),
+    force: bool = typer.Option(False, "--force", help="overwrite OUT if it exists"),
+    quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+) -> None:
+    """Pack a zip or folder of images into the book's HDF5 layout (ch. 8)."""
+    from gankit.data.hdf5 import make_hdf5
+
+    result = make_hdf5(src, out_file, limit=limit, force=force, progress=not quiet)
+    out.print(
+        f"wrote {result.written} images to {result.path}; skipped {result.skipped} files "
+        "that are not readable images"
+    )
+    out.print(f"train on it with: gankit train gan-celeba-cnn --data celeba:{result.path}")
