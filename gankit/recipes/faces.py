@@ -74,6 +74,23 @@ register(
     )
 )
 
+# the standard DCGAN at 64×64, CPU-sized; `images` (gankit.recipes.modern) trains the same pair
+FACES64_CONFIG = Config(
+    recipe="dcgan-faces64",
+    data=DataConfig("toy-faces", size=64),
+    model=ModelConfig(generator="dcgan", discriminator="dcgan", g={"width": 32}, d={"width": 32}),
+    loss=LossConfig("non-saturating"),
+    train=TrainConfig(
+        batch_size=32,
+        epochs=5,
+        lr_g=1e-3,
+        lr_d=2e-4,
+        betas=(0.5, 0.999),
+        d_update="joint",
+        amp_cpu=True,
+    ),
+)
+
 register(
     Recipe(
         name="dcgan-faces64",
@@ -86,22 +103,6 @@ register(
             "on toy faces and G needs far more steps); --set model.g.width=64 --set "
             "model.d.width=64 --set train.lr_g=2e-4 --batch-size 128 is pytorch/examples' model"
         ),
-        config=Config(
-            recipe="dcgan-faces64",
-            data=DataConfig("toy-faces", size=64),
-            model=ModelConfig(
-                generator="dcgan", discriminator="dcgan", g={"width": 32}, d={"width": 32}
-            ),
-            loss=LossConfig("non-saturating"),
-            train=TrainConfig(
-                batch_size=32,
-                epochs=5,
-                lr_g=1e-3,
-                lr_d=2e-4,
-                betas=(0.5, 0.999),
-                d_update="joint",
-                amp_cpu=True,
-            ),
-        ),
+        config=FACES64_CONFIG,
     )
 )

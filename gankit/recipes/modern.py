@@ -15,15 +15,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gankit.config import (
-    Config,
-    DataConfig,
-    LossConfig,
-    ModelConfig,
-    RegularizerConfig,
-    TrainConfig,
-)
+from gankit.config import DataConfig, LossConfig, RegularizerConfig
 from gankit.recipes import Recipe, register
+from gankit.recipes.faces import FACES64_CONFIG
 from gankit.recipes.main import MAIN_CONFIG
 
 # RpGAN + R1 + R2: γ 0.1 on both sides (on [0, 1] images; the main job's R1), lazily every 16
@@ -67,22 +61,11 @@ register(
             "DiffAugment under 10,000 images; --set model.generator=resnet "
             "--set model.discriminator=resnet --set loss.name=rpgan is the R3GAN-style option"
         ),
-        config=Config(
+        config=replace(
+            FACES64_CONFIG,
             recipe="images",
             data=DataConfig("images"),
-            model=ModelConfig(
-                generator="dcgan", discriminator="dcgan", g={"width": 32}, d={"width": 32}
-            ),
-            loss=LossConfig("non-saturating"),
-            train=TrainConfig(
-                batch_size=32,
-                epochs=100,
-                lr_g=1e-3,
-                lr_d=2e-4,
-                betas=(0.5, 0.999),
-                d_update="joint",
-                amp_cpu=True,
-            ),
+            train=replace(FACES64_CONFIG.train, epochs=100),
             reg=RegularizerConfig(ema=0.999, augment="auto"),
         ),
     )
