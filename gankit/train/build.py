@@ -15,8 +15,9 @@ from gankit.train.augment import DiffAugment, resolve_policy
 from gankit.train.ema import EMA
 from gankit.train.gan import GAN
 from gankit.train.loop import RNGState
+from gankit.train.mlp_step import plan_mlp_step
 from gankit.train.regularizers import GradientPenalty, ZeroCentredPenalty, spectral_normalise
-from gankit.train.speed import adam, compile_wanted
+from gankit.train.speed import adam, compile_plan
 
 # offsets from train.seed for the regularisers' own random streams (the loop's noise uses +1)
 GP_SEED, AUGMENT_SEED = 2, 3
@@ -93,7 +94,11 @@ def build_gan(
         reuse_fake=t.reuse_fake,
     )
     add_stabilisers(gan, cfg, shape, dev, n_train)
-    if compile_wanted(t.compile, dev):
+    hand_step = plan_mlp_step(gan) if t.compile != "off" and dev.type == "cpu" else None
+    plan = compile_plan(t.compile, dev, hand_step is not None)
+    if plan == "hand":
+        gan.fast_step = hand_step
+    elif plan == "torch":
         # in place, after the EMA copy of G (which stays eager); D stays eager under a penalty
         for model in (G,) if gan.d_penalties else (G, D):
             model.compile()

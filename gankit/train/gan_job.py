@@ -178,6 +178,8 @@ class GanTask:
         self.gan = build_gan(cfg, self.data.shape, self.data.num_classes, device, n)
         self.batches = Batches(len(self.data), t.batch_size, t.seed, place.rank, place.world)
         self.gan.G, self.gan.D = wrap(self.gan.G, device, place), wrap(self.gan.D, device, place)
+        if place.world > 1:  # the hand-written MLP step would bypass DDP's gradient averaging
+            self.gan.fast_step = None
         self.noise = torch.Generator(device)  # seeded per rank and step by the job
         precision = amp_dtype(device, t.amp, t.amp_cpu) or "float32"
         return {

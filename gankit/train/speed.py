@@ -3,7 +3,9 @@
 - Adam runs its fused kernel (one pass over all of a model's parameters instead of a handful of
   small ops per tensor) on the CPU (torch ≥ 2.4, the project's floor) and on CUDA: 161 against
   422 µs per update of `gan-mnist`'s D on 2 CPU cores (docs/speed.md).
-- `train.compile` runs G's and D's forward passes through torch.compile (TorchInductor): the
+- `train.compile` on the CPU runs the book's fully connected GANs through a hand-differentiated
+  step (gankit.train.mlp_step: no autograd bookkeeping, Adam's fused kernel called directly).
+  Elsewhere it runs G's and D's forward passes through torch.compile (TorchInductor): the
   element-wise work between matrix products (LeakyReLU, LayerNorm, sigmoid and their gradients)
   fuses into a few generated kernels. `gankit.train.build` compiles the modules in place
   (`nn.Module.compile`), so state_dicts, checkpoints and safetensors files keep their plain
@@ -30,14 +32,21 @@ def adam(params, lr: float, betas: tuple, device: torch.device | str) -> torch.o
     )
 
 
-def compile_wanted(setting: str, device: torch.device | str) -> bool:
-    """train.compile (checked by gankit.validate): on, off, or auto — on for CUDA; on the CPU
-    the measured gain does not pay for the compile time (docs/speed.md).
+def compile_plan(setting: str, device: torch.device | str, hand_step: bool) -> str:
+    """What train.compile (on, off, auto; checked by gankit.validate) does to the step:
+    "hand": the hand-differentiated MLP step (on or auto, on the CPU, for a GAN that
+    gankit.train.mlp_step runs: 1.5-1.7x the eager step there, docs/speed.md); "torch":
+    torch.compile of G and D (on; auto on CUDA); "off": the eager step.
 
     Example:
-        >>> compile_wanted("auto", "cpu"), compile_wanted("on", "cpu"), compile_wanted("off", "cuda")
-        (False, True, False)
+        >>> compile_plan("auto", "cpu", True), compile_plan("auto", "cpu", False)
+        ('hand', 'off')
+        >>> compile_plan("on", "cpu", False), compile_plan("auto", "cuda", True)
+        ('torch', 'torch')
     """
-    if setting == "auto":
-        return torch.device(device).type == "cuda"
-    return setting == "on"
+    device = torch.device(device)
+    if setting == "off":
+        return "off"
+    if device.type == "cpu" and hand_step:
+        return "hand"
+    return "torch" if setting == "on" or device.type == "cuda" else "off"

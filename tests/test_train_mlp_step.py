@@ -1,0 +1,106 @@
+"""gankit.train.mlp_step: the hand-differentiated step equals autograd's, and only runs where it can."""
+
+import pytest
+import torch
+
+from gankit.config import apply_overrides
+from gankit.models import model_args
+from gankit.recipes import get_recipe
+from gankit.train.build import build_gan
+from gankit.train.gan import gan_step
+from gankit.train.mlp_step import MLPStep, plan_mlp_step
+
+
+def _gan(recipe: str, *overrides: str, shape=(1, 28, 28)):
+    cfg = apply_overrides(get_recipe(recipe).config, list(overrides), model_args)
+    return build_gan(cfg, shape, 10, "cpu")
+
+
+def _weights(gan) -> list[torch.Tensor]:
+    return [p.detach().clone() for m in (gan.G, gan.D) for p in m.parameters()]
+
+
+def _run(gan, steps: int, labelled: bool) -> torch.Tensor:
+    data = torch.Generator().manual_seed(1)
+    noise = torch.Generator().manual_seed(0)
+    for step in range(steps):
+        real = torch.rand(16, 1, 28, 28, generator=data)
+        labels = torch.randint(10, (16,), generator=data) if labelled else None
+        stats = gan_step(gan, real, labels, noise, step)
+    return stats
+
+
+VARIANTS = [
+    ("gan-mnist",),  # the book's improved GAN: LeakyReLU, LayerNorm, BCE, Adam
+    ("cgan-mnist",),  # conditional: one-hot labels into G and D
+    ("gan-mnist", "loss.name=mse", "model.g.activation=sigmoid", "model.d.norm=false"),
+    ("gan-mnist", "model.g.activation=tanh", "model.d.activation=relu", "reg.ema=0.9"),
+    ("gan-mnist", "model.g.hidden=[64,32]", "model.d.hidden=[48,24]", "train.optimizer=sgd"),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: "+".join(v))
+def test_hand_steps_equal_autograd_steps(variant):
+    recipe, *overrides = variant
+    labelled = recipe.startswith("cgan")
+    eager = _gan(recipe, *overrides, "train.compile=off")
+    hand = _gan(recipe, *overrides, "train.compile=auto")
+    assert eager.fast_step is None and isinstance(hand.fast_step, MLPStep)
+    eager_stats, hand_stats = _run(eager, 4, labelled), _run(hand, 4, labelled)
+    assert torch.allclose(hand_stats, eager_stats, atol=1e-5, rtol=0)
+    for a, b in zip(_weights(hand), _weights(eager), strict=True):
+        assert torch.allclose(a, b, atol=1e-5, rtol=0)
+    assert not torch.equal(_weights(hand)[0], _weights(_gan(recipe, *overrides))[0])  # it trained
+    if eager.ema is not None:
+        for a, b in zip(hand.ema.model.parameters(), eager.ema.model.parameters(), strict=True):
+            assert torch.allclose(a, b, atol=1e-5, rtol=0)
+
+
+def test_vectors_and_the_books_sgd_run_by_hand_too():
+    # ch. 6's 1010 GAN: 4-vectors, sigmoid activations, MSE, SGD
+    eager = _gan("gan-1010", "train.compile=off", shape=(4,))
+    hand = _gan("gan-1010", shape=(4,))
+    assert hand.fast_step is not None
+    noise_a, noise_b = torch.Generator().manual_seed(0), torch.Generator().manual_seed(0)
+    real = torch.tensor([[1.0, 0.0, 1.0, 0.0]] * 8)
+    for step in range(10):
+        a = gan_step(eager, real, None, noise_a, step)
+        b = gan_step(hand, real, None, noise_b, step)
+    assert torch.allclose(a, b, atol=1e-6, rtol=0)
+
+
+def test_dropped_gradient_buffers_leave_the_hand_step_working():
+    # an eager step, or any code, may zero gradients by dropping them (set_to_none)
+    gan = _gan("gan-mnist")
+    real = torch.rand(8, 1, 28, 28)
+    noise = torch.Generator().manual_seed(0)
+    gan_step(gan, real, None, noise)
+    gan.opt_g.zero_grad(set_to_none=True)
+    gan.opt_d.zero_grad(set_to_none=True)
+    assert gan.G.head.weight.grad is None
+    stats = gan_step(gan, real, None, noise)
+    assert torch.isfinite(stats).all() and gan.G.head.weight.grad is not None
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ("reg.r1=1",),  # a penalty differentiates D twice: autograd's business
+        ("reg.spectral_norm=true",),  # parametrised weights
+        ("loss.name=hinge",),  # a loss this step has no gradient for
+        ("train.d_update=joint",),
+        ("train.d_steps=2",),
+        ("train.reuse_fake=true",),
+        ("model.d.norm=batch",),
+        ("model.g.activation=gelu",),
+        ("train.compile=off",),
+    ],
+    ids=lambda o: o[0],
+)
+def test_what_the_hand_step_does_not_know_keeps_the_eager_step(overrides):
+    assert _gan("gan-mnist", *overrides).fast_step is None
+
+
+def test_convolutional_models_keep_the_eager_step():
+    gan = _gan("mnist", "train.compile=auto")
+    assert gan.fast_step is None and plan_mlp_step(gan) is None
