@@ -56,6 +56,20 @@ def test_hand_steps_equal_autograd_steps(variant):
             assert torch.allclose(a, b, atol=1e-5, rtol=0)
 
 
+def test_the_compiled_hand_step_equals_autograd_steps():
+    # train.compile=on: the same step with TorchInductor fusing its element-wise kernels, which
+    # rounds differently. SGD, so the weights compare gradients (Adam's first steps are
+    # lr·g/|g|: a gradient of ~0 flips sign on rounding alone)
+    sgd = ("train.optimizer=sgd", "train.lr_g=0.01", "train.lr_d=0.01")
+    eager = _gan("gan-mnist", *sgd, "train.compile=off")
+    compiled = _gan("gan-mnist", *sgd, "train.compile=on")
+    assert compiled.fast_step.compiled
+    eager_stats, compiled_stats = _run(eager, 4, False), _run(compiled, 4, False)
+    assert torch.allclose(compiled_stats, eager_stats, atol=1e-5, rtol=0)
+    for a, b in zip(_weights(compiled), _weights(eager), strict=True):
+        assert torch.allclose(a, b, atol=1e-5, rtol=0)
+
+
 def test_vectors_and_the_books_sgd_run_by_hand_too():
     # ch. 6's 1010 GAN: 4-vectors, sigmoid activations, MSE, SGD
     eager = _gan("gan-1010", "train.compile=off", shape=(4,))

@@ -61,7 +61,7 @@ def test_a_discriminator_under_a_gradient_penalty_stays_eager():
 
 def test_compile_setting():
     assert compile_plan("auto", "cpu", hand_step=True) == "hand"
-    assert compile_plan("on", "cpu", hand_step=True) == "hand"
+    assert compile_plan("on", "cpu", hand_step=True) == "hand+compile"
     assert compile_plan("auto", "cpu", hand_step=False) == "off"
     assert compile_plan("on", "cpu", hand_step=False) == "torch"
     assert compile_plan("auto", "cuda", hand_step=True) == "torch"

@@ -96,8 +96,8 @@ def build_gan(
     add_stabilisers(gan, cfg, shape, dev, n_train)
     hand_step = plan_mlp_step(gan) if t.compile != "off" and dev.type == "cpu" else None
     plan = compile_plan(t.compile, dev, hand_step is not None)
-    if plan == "hand":
-        gan.fast_step = hand_step
+    if plan.startswith("hand"):
+        gan.fast_step = plan_mlp_step(gan, compiled=plan == "hand+compile")
     elif plan == "torch":
         # in place, after the EMA copy of G (which stays eager); D stays eager under a penalty
         for model in (G,) if gan.d_penalties else (G, D):

@@ -117,7 +117,7 @@ def _layers(model: nn.Module) -> list[nn.Module] | None:
     return layers if all(type(layer) in known for layer in layers) else None
 
 
-def plan_mlp_step(gan: GAN) -> MLPStep | None:
+def plan_mlp_step(gan: GAN, compiled: bool = False) -> MLPStep | None:
     """The hand-differentiated step for `gan` when its models and settings qualify, else None.
 
     Example:
@@ -143,7 +143,7 @@ def plan_mlp_step(gan: GAN) -> MLPStep | None:
     g_layers, d_layers = _layers(gan.G), _layers(gan.D)
     if g_layers is None or d_layers is None:
         return None
-    return MLPStep(gan, g_layers, d_layers)
+    return MLPStep(gan, g_layers, d_layers, compiled)
 
 
 def _loss_and_grad(name: str, logits: Tensor, target: float) -> tuple[Tensor, Tensor, Tensor]:
@@ -195,10 +195,20 @@ def _update(opt: torch.optim.Optimizer) -> None:
 class MLPStep:
     """gan_step for a qualifying MLP GAN (see `plan_mlp_step`); same arguments, same result."""
 
-    def __init__(self, gan: GAN, g_layers: list[nn.Module], d_layers: list[nn.Module]):
+    def __init__(
+        self, gan: GAN, g_layers: list[nn.Module], d_layers: list[nn.Module], compiled=False
+    ):
         self.G, self.D = _Net(g_layers), _Net(d_layers)
         self.loss = gan.loss.name
         self.in_features = gan.D.body[0].in_features - gan.num_classes  # D's flat sample width
+        self.compiled = compiled
+        self.update = _update
+        self.train = self._train
+        if compiled:
+            # TorchInductor fuses the element-wise kernels between the matrix products; the
+            # optimiser updates stay outside the compiled graphs (three graphs a step)
+            self.update = torch.compiler.disable(_update)
+            self.train = torch.compile(self._train, dynamic=False)
 
     def _d(self, x: Tensor, labels: Tensor | None, gan: GAN) -> tuple[Tensor, list]:
         out, saved = self.D.forward(with_labels(x, labels, gan.num_classes))  # x: (B, F [+ K])
@@ -209,7 +219,7 @@ class MLPStep:
         logits, saved = self._d(x, labels, gan)
         value, score, grad = _loss_and_grad(self.loss, logits, target)
         self.D.backward(grad, saved, weights=True, inputs=False)
-        _update(gan.opt_d)
+        self.update(gan.opt_d)
         return value, score
 
     @torch.no_grad()
@@ -226,9 +236,17 @@ class MLPStep:
         z1, labels1 = _seeds(gan, n, noise, device)
         z2, labels2 = _seeds(gan, n, noise, device)
         seeds = torch.cat([with_labels(z1, labels1, k), with_labels(z2, labels2, k)])  # (2B, L)
+        stats = self.train(gan, real.flatten(1), labels, seeds, labels1, labels2)
+        for hook in gan.after_g_step:
+            hook()
+        return stats
+
+    def _train(self, gan: GAN, real: Tensor, labels, seeds: Tensor, labels1, labels2) -> Tensor:
+        """The three updates from the seeds (2B, L) on; real (B, F). Returns the stats."""
+        n = real.shape[0]
         fakes, g_saved = self.G.forward(seeds)  # (2B, F)
         # D on real, then on a detached fake: two updates, as the book's split D
-        loss_real, score_real = self._d_update(gan, real.flatten(1), labels, 1.0)
+        loss_real, score_real = self._d_update(gan, real, labels, 1.0)
         loss_fake, score_fake = self._d_update(gan, fakes[:n], labels1, 0.0)
         # G through D with the second seeds: D's input gradient only, then G's weight gradients
         logits, saved = self._d(fakes[n:], labels2, gan)
@@ -236,8 +254,6 @@ class MLPStep:
         grad = self.D.backward(grad, saved, weights=False, inputs=True)  # (B, F [+ K])
         g_saved = [tuple(t[n:] for t in s) if isinstance(s, tuple) else s[n:] for s in g_saved]
         self.G.backward(grad[:, : self.in_features], g_saved, weights=True, inputs=False)
-        _update(gan.opt_g)
-        for hook in gan.after_g_step:
-            hook()
+        self.update(gan.opt_g)
         d_loss = (loss_real + loss_fake) / 2
         return torch.stack([d_loss, g_loss, score_real, score_fake])
