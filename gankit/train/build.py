@@ -94,10 +94,11 @@ def build_gan(
         reuse_fake=t.reuse_fake,
     )
     add_stabilisers(gan, cfg, shape, dev, n_train)
-    hand_step = plan_mlp_step(gan) if t.compile != "off" and dev.type == "cpu" else None
-    plan = compile_plan(t.compile, dev, hand_step is not None)
+    # torch.compile wraps lazily: building the compiled hand step costs nothing until it runs
+    hand = plan_mlp_step(gan, compiled=t.compile == "on") if dev.type == "cpu" else None
+    plan = compile_plan(t.compile, dev, hand is not None)
     if plan.startswith("hand"):
-        gan.fast_step = plan_mlp_step(gan, compiled=plan == "hand+compile")
+        gan.fast_step = hand
     elif plan == "torch":
         # in place, after the EMA copy of G (which stays eager); D stays eager under a penalty
         for model in (G,) if gan.d_penalties else (G, D):

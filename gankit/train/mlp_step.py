@@ -22,6 +22,8 @@ know (other layers, losses, penalties, augmentation, AMP, several D steps) keeps
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
@@ -32,9 +34,10 @@ from gankit.train.gan import GAN, _identity, _seeds
 
 aten = torch.ops.aten
 LOSSES = ("bce", "mse")  # the book's: both read sigmoid(D's logits)
-# activations with an aten backward kernel: (forward, backward(grad, saved)), saved is the
-# layer's input for LeakyReLU and its output for the rest
-ACTIVATIONS = (nn.LeakyReLU, nn.ReLU, nn.Sigmoid, nn.Tanh)
+# activations with an aten backward kernel; it reads the layer's input for LeakyReLU and its
+# output for the rest, whose forward functions are these
+_FROM_OUTPUT = {nn.ReLU: torch.relu, nn.Sigmoid: torch.sigmoid, nn.Tanh: torch.tanh}
+ACTIVATIONS = (nn.LeakyReLU, *_FROM_OUTPUT)
 
 
 class _Net:
@@ -68,9 +71,7 @@ class _Net:
                 saved.append(x)
                 x = F.leaky_relu(x, layer.negative_slope)
             else:  # ReLU, Sigmoid, Tanh: the backward reads the output
-                x = {nn.ReLU: torch.relu, nn.Sigmoid: torch.sigmoid, nn.Tanh: torch.tanh}[
-                    type(layer)
-                ](x)
+                x = _FROM_OUTPUT[type(layer)](x)
                 saved.append(x)
         return x, saved
 
@@ -134,7 +135,7 @@ def plan_mlp_step(gan: GAN, compiled: bool = False) -> MLPStep | None:
         and not gan.reuse_fake
         and not gan.d_penalties
         and gan.augment is _identity
-        and gan.autocast().__class__.__name__ == "nullcontext"
+        and gan.autocast is nullcontext  # fp32: no autocast
         and next(gan.G.parameters()).device.type == "cpu"
         and next(gan.G.parameters()).dtype == torch.float32
     )
@@ -150,9 +151,8 @@ def _loss_and_grad(name: str, logits: Tensor, target: float) -> tuple[Tensor, Te
     """mean(loss(sigmoid(logits), target)), mean(sigmoid(logits)) (D's score) and the loss's
     gradient with respect to the logits (B, 1), each as gankit.losses and autograd compute it."""
     p = torch.sigmoid(logits)  # (B,)
-    if (
-        name == "bce"
-    ):  # aten's BCE clamps the log at -100; its backward divides by max(p(1-p), 1e-12)
+    if name == "bce":
+        # aten's BCE clamps the log at -100; its backward divides by max(p(1 - p), 1e-12)
         value = -(p if target == 1.0 else 1 - p).log().clamp_min(-100).mean()
         grad_p = (p - target) / ((1 - p) * p).clamp_min(1e-12)
     else:
