@@ -113,3 +113,42 @@ def test_flatten_keeps_positions_for_the_head_and_the_projection():
     phi = D.body(x * 2 - 1).flatten(1)  # (3, 392)
     expected = D.head(phi).squeeze(1) + (D.embed(labels) * phi).sum(1)
     torch.testing.assert_close(D(x, labels), expected)
+
+
+@pytest.mark.parametrize("num_classes", [0, 10])
+def test_channels_last_models_compute_the_same_function(num_classes):
+    """G and the flatten D give the same outputs and gradients stored channels_last (the fast
+    path reads D's features in their stored order and permutes the head's weights instead)."""
+    torch.manual_seed(0)
+    G = build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 28), num_classes=num_classes)
+    D = build_discriminator(
+        "projection", in_shape=(1, 28, 28), num_classes=num_classes, width=4, pool="flatten"
+    )
+    D.eval()  # spectral norm's power iteration would move between the calls
+    z, x = torch.randn(3, 8), torch.rand(3, 1, 28, 28)
+    labels = torch.tensor([0, 4, 9]) if num_classes else None
+    results = []
+    for fmt in (torch.contiguous_format, torch.channels_last):
+        g, d = G.to(memory_format=fmt), D.to(memory_format=fmt)
+        g.zero_grad()
+        d.zero_grad()
+        out = d(g(z, labels), labels) + d(x.contiguous(memory_format=fmt), labels)
+        out.sum().backward()
+        grads = [p.grad.clone() for p in (*g.parameters(), *d.parameters())]
+        results.append((out.detach(), grads))
+    (out_a, grads_a), (out_b, grads_b) = results
+    torch.testing.assert_close(out_b, out_a, rtol=1e-5, atol=1e-6)
+    for a, b in zip(grads_a, grads_b, strict=True):
+        torch.testing.assert_close(b, a, rtol=1e-4, atol=1e-6)
+
+
+def test_generator_feeds_its_convolutions_their_own_layout():
+    from gankit.models.layers import channels_last_like
+
+    G = build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 28), width=4)
+    h = torch.randn(2, 8, 7, 7)
+    assert channels_last_like(h, G.blocks[0].conv.weight) is h  # plain layout: untouched
+    G = G.to(memory_format=torch.channels_last)
+    moved = channels_last_like(h, G.blocks[0].conv.weight)
+    assert moved.is_contiguous(memory_format=torch.channels_last) and not moved.is_contiguous()
+    torch.testing.assert_close(moved, h)

@@ -10,6 +10,7 @@ from gankit import device as dev_mod
 from gankit.config import apply_overrides
 from gankit.models import build_discriminator, build_generator, model_args
 from gankit.models.fast_conv import (
+    BiasSumConvTranspose2d,
     FastConv2d,
     FastConvTranspose2d,
     conv_transpose_subpixel,
@@ -58,6 +59,36 @@ def test_fast_form_matches_nn_in_fp32(transposed, k, s, p, op, side):
         assert _close(got, want, 1e-5)
 
 
+@pytest.mark.parametrize("k,s,p,op,side", CASES)
+def test_bias_sum_form_matches_nn_in_fp32(k, s, p, op, side):
+    torch.manual_seed(0)
+    plain = nn.ConvTranspose2d(3, 5, k, s, p, op)
+    fast = copy.deepcopy(plain)
+    fast.__class__ = BiasSumConvTranspose2d
+    x = torch.randn(2, 3, side, side + 1)
+    for got, want in zip(_pair_of(fast, x), _pair_of(plain, x), strict=True):
+        assert _close(got, want, 1e-5)
+
+
+def test_bias_sum_form_under_bf16_autocast_keeps_dtype_layout_and_gradients():
+    torch.manual_seed(0)
+    plain = nn.ConvTranspose2d(16, 8, 4, 2, 1).to(memory_format=torch.channels_last)
+    fast = copy.deepcopy(plain)
+    assert use_fast_convs(fast) == 1 and type(fast) is BiasSumConvTranspose2d
+    x = torch.randn(4, 16, 7, 7).contiguous(memory_format=torch.channels_last)
+    outs = []
+    for conv in (plain, fast):
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            y = conv(x)
+        y.float().square().sum().backward()
+        outs.append((y, conv.weight.grad, conv.bias.grad))
+    (want, gw, gb), (got, fw, fb) = outs
+    assert got.dtype == want.dtype == torch.bfloat16
+    assert got.is_contiguous(memory_format=torch.channels_last)
+    assert _close(got.float(), want.float(), 1e-2)
+    assert fb.dtype == torch.float32 and _close(fb, gb, 2e-2) and _close(fw, gw, 2e-2)
+
+
 def test_subpixel_function_matches_conv_transpose_with_bias():
     torch.manual_seed(1)
     x, w, b = torch.randn(2, 4, 6, 7), torch.randn(4, 3, 8, 8), torch.randn(3)
@@ -83,16 +114,18 @@ def test_swap_keeps_parameters_and_state_dict():
 def test_small_kernel_convs_and_grouped_convs_stay_plain():
     net = nn.Sequential(
         nn.Conv2d(4, 4, 4, 2, 1),  # k4 s2: no gain measured
-        nn.ConvTranspose2d(4, 4, 4, 2, 1),
+        nn.ConvTranspose2d(4, 4, 4, 2, 1, bias=False),
         nn.Conv2d(4, 4, 8, 1),  # stride 1: nothing to gain
         nn.ConvTranspose2d(4, 4, 8, 2, groups=2),
         nn.Conv2d(4, 4, 8, 2),
         nn.ConvTranspose2d(4, 4, (3, 8), 2),
+        nn.ConvTranspose2d(4, 4, 4, 2, 1),  # k4 s2 with a bias: only the bias gradient changes
     )
-    assert use_fast_convs(net) == 2
+    assert use_fast_convs(net) == 3
     kinds = [type(m).__name__ for m in net]
     assert kinds[:4] == ["Conv2d", "ConvTranspose2d", "Conv2d", "ConvTranspose2d"]
-    assert kinds[4:] == ["FastConv2d", "FastConvTranspose2d"]
+    assert kinds[4:] == ["FastConv2d", "FastConvTranspose2d", "BiasSumConvTranspose2d"]
+    assert use_plain_convs(net) == 3 and type(net[6]) is nn.ConvTranspose2d
 
 
 def test_book_pair_gradients_match_and_unbatched_input_works():

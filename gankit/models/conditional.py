@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor, nn
+from torch.nn import functional as F
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
 from gankit.errors import GankitError
+from gankit.models.layers import channels_last_like, is_channels_last
 from gankit.models.registry import register_discriminator, register_generator
 
 
@@ -130,6 +132,7 @@ class ConditionalDCGenerator(nn.Module):
         h = self.project(z).view(
             z.shape[0], self.widths[0], self.start, self.start
         )  # (B, 2w, s, s)
+        h = channels_last_like(h, self.blocks[0].conv.weight)
         for block in self.blocks:
             h = block(h, labels)  # side × 2 each; the last block makes the C image channels
         return h.sigmoid()  # (B, C, S, S)
@@ -193,6 +196,8 @@ class ProjectionDiscriminator(nn.Module):
             )  # (B, K)
             x = torch.cat([x, planes[:, :, None, None].expand(-1, -1, *x.shape[2:])], 1)
         h = self.body(x)  # (B, F, s, s)
+        if self.pool == "flatten" and is_channels_last(h):
+            return self._flat_channels_last(h, labels)
         if self.pool == "flatten":
             phi = h.flatten(1)  # (B, F·s·s)
         else:
@@ -201,3 +206,21 @@ class ProjectionDiscriminator(nn.Module):
         if self.embed is None:
             return out
         return out + (self.embed(_required(labels)) * phi).sum(1)  # the projection term
+
+    def _flat_channels_last(self, h: Tensor, labels: Tensor | None) -> Tensor:
+        """The flatten head on a channels_last h (B, F, s, s), the same function: h is read in
+        its stored (s, s, F) order (a view; flattening it as (F, s, s) would copy it, and the
+        gradient would come back NCHW onto a channels_last LeakyReLU, whose backward on mixed
+        layouts runs ~6× slower), and the head's weights, (F, s, s)-ordered, are permuted to
+        match (F·s·s numbers, not B·F·s·s)."""
+        phi = h.permute(0, 2, 3, 1).flatten(1)  # (B, s·s·F)
+        shape = h.shape[1:]
+
+        def reorder(w: Tensor) -> Tensor:  # (N, F·s·s) in (F, s, s) order → (s, s, F) order
+            return w.unflatten(1, shape).permute(0, 2, 3, 1).flatten(1)
+
+        out = F.linear(phi, reorder(self.head.weight), self.head.bias).squeeze(1)  # (B,)
+        if self.embed is None:
+            return out
+        table = reorder(self.embed.weight)  # (K, s·s·F)
+        return out + (F.embedding(_required(labels), table) * phi).sum(1)
