@@ -21,7 +21,7 @@ from torch.nn import functional as F
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
 from gankit.errors import GankitError
-from gankit.models.layers import channels_last_like, is_channels_last
+from gankit.models.layers import channels_last_like, flat_linear, is_channels_last, stored_order
 from gankit.models.registry import register_discriminator, register_generator
 
 
@@ -208,19 +208,11 @@ class ProjectionDiscriminator(nn.Module):
         return out + (self.embed(_required(labels)) * phi).sum(1)  # the projection term
 
     def _flat_channels_last(self, h: Tensor, labels: Tensor | None) -> Tensor:
-        """The flatten head on a channels_last h (B, F, s, s), the same function: h is read in
-        its stored (s, s, F) order (a view; flattening it as (F, s, s) would copy it, and the
-        gradient would come back NCHW onto a channels_last LeakyReLU, whose backward on mixed
-        layouts runs ~6× slower), and the head's weights, (F, s, s)-ordered, are permuted to
-        match (F·s·s numbers, not B·F·s·s)."""
-        phi = h.permute(0, 2, 3, 1).flatten(1)  # (B, s·s·F)
-        shape = h.shape[1:]
-
-        def reorder(w: Tensor) -> Tensor:  # (N, F·s·s) in (F, s, s) order → (s, s, F) order
-            return w.unflatten(1, shape).permute(0, 2, 3, 1).flatten(1)
-
-        out = F.linear(phi, reorder(self.head.weight), self.head.bias).squeeze(1)  # (B,)
+        """The flatten head on a channels_last h (B, F, s, s), the same function, read in h's
+        stored order (see gankit.models.layers.flat_linear)."""
+        out = flat_linear(h, self.head).squeeze(1)  # (B,)
         if self.embed is None:
             return out
-        table = reorder(self.embed.weight)  # (K, s·s·F)
+        phi = h.permute(0, 2, 3, 1).flatten(1)  # (B, s·s·F), a view
+        table = stored_order(self.embed.weight, h.shape[1:])  # (K, s·s·F)
         return out + (F.embedding(_required(labels), table) * phi).sum(1)

@@ -74,3 +74,36 @@ def channels_last_like(h: Tensor, weight: Tensor) -> Tensor:
 def is_channels_last(h: Tensor) -> bool:
     """Whether h (B, C, H, W) is stored channels_last (and not also plain contiguous)."""
     return not h.is_contiguous() and h.is_contiguous(memory_format=torch.channels_last)
+
+
+def stored_order(w: Tensor, shape: torch.Size) -> Tensor:
+    """Weights (N, C·H·W) that read a (C, H, W)-flattened input, reordered to read it flattened
+    in channels_last's stored (H, W, C) order: the same function on the other layout.
+
+    Example:
+        >>> h = torch.randn(2, 3, 4, 4).to(memory_format=torch.channels_last)
+        >>> w = torch.randn(5, 48)
+        >>> a = h.flatten(1) @ w.t()
+        >>> b = h.permute(0, 2, 3, 1).flatten(1) @ stored_order(w, h.shape[1:]).t()
+        >>> torch.allclose(a, b, atol=1e-5)
+        True
+    """
+    return w.unflatten(1, shape).permute(0, 2, 3, 1).flatten(1)
+
+
+def flat_linear(h: Tensor, linear: nn.Linear) -> Tensor:
+    """linear(h.flatten(1)) for h (B, C, H, W); on a channels_last h, computed on h in its stored
+    order (a view) with `stored_order` weights. Flattening it as (C, H, W) would copy it, and
+    the gradient would come back NCHW onto the channels_last activation before it, whose
+    backward on mixed layouts runs ~6× slower on the CPU.
+
+    Example:
+        >>> lin, h = nn.Linear(48, 1), torch.randn(2, 3, 4, 4)
+        >>> cl = h.contiguous(memory_format=torch.channels_last)
+        >>> torch.allclose(flat_linear(cl, lin), lin(h.flatten(1)), atol=1e-6)
+        True
+    """
+    if not is_channels_last(h):
+        return linear(h.flatten(1))
+    flat = h.permute(0, 2, 3, 1).flatten(1)  # (B, H·W·C)
+    return F.linear(flat, stored_order(linear.weight, h.shape[1:]), linear.bias)
