@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Beyond the book: the main job, measured quality, stabilisers, the explorer
 #
-# Runtime at the default settings: about 7 minutes on 2 CPU cores (estimate: the main job 202–207 s,
+# Runtime at the default settings: about 7 minutes on 2 CPU cores (estimate: the main job 220–226 s,
 # measured; the feature CNN for evaluation once, about 1 minute, then cached; the stabilised run
 # about 1 minute). `GANKIT_SMOKE=1`: seconds.
 
