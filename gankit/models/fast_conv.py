@@ -212,34 +212,34 @@ class FastConv2d(nn.Conv2d):
         return _batched(run, x)
 
 
+def _transposed(m: nn.ConvTranspose2d, x: Tensor, output_size, fn) -> Tensor:
+    """m's transposed convolution of x through `fn(x, w, b, stride, padding, output_padding)`,
+    with the casts autocast would apply and unbatched (C, H, W) inputs allowed."""
+
+    def run(x4: Tensor) -> Tensor:
+        op = m._output_padding(x4, output_size, m.stride, m.padding, m.kernel_size, 2, m.dilation)
+        x4, w, b = _autocast(x4, m.weight, m.bias)
+        return fn(x4, w, b, list(m.stride), list(m.padding), list(op))
+
+    return _batched(run, x)
+
+
 class FastConvTranspose2d(nn.ConvTranspose2d):
     """nn.ConvTranspose2d computed as one stride-1 convolution + pixel shuffle; same parameters."""
 
     def forward(self, x: Tensor, output_size: list[int] | None = None) -> Tensor:
-        def run(x4: Tensor) -> Tensor:
-            op = self._output_padding(
-                x4, output_size, self.stride, self.padding, self.kernel_size, 2, self.dilation
-            )
-            x4, w, b = _autocast(x4, self.weight, self.bias)
-            return _StridedConvTranspose.apply(
-                x4, w, b, list(self.stride), list(self.padding), list(op)
-            )
-
-        return _batched(run, x)
+        return _transposed(self, x, output_size, _StridedConvTranspose.apply)
 
 
 class BiasSumConvTranspose2d(nn.ConvTranspose2d):
     """nn.ConvTranspose2d whose bias gradient is a plain sum (see _BiasSum); same parameters."""
 
     def forward(self, x: Tensor, output_size: list[int] | None = None) -> Tensor:
-        def run(x4: Tensor) -> Tensor:
-            op = self._output_padding(
-                x4, output_size, self.stride, self.padding, self.kernel_size, 2, self.dilation
-            )
-            x4, w, b = _autocast(x4, self.weight, self.bias)
-            return _BiasSum.apply(x4, w, b, list(self.stride), list(self.padding), list(op), True)
+        return _transposed(self, x, output_size, _bias_sum_transposed)
 
-        return _batched(run, x)
+
+def _bias_sum_transposed(x, w, b, stride, padding, output_padding) -> Tensor:
+    return _BiasSum.apply(x, w, b, stride, padding, output_padding, True)
 
 
 def _plain(m: nn.Module) -> bool:
