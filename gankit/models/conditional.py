@@ -67,8 +67,10 @@ class ConditionalBatchNorm2d(nn.Module):
         h = self.bn(x)
         if not self.num_classes:
             return h
-        gain = self.gain(_required(labels))[:, :, None, None]  # (B, C, 1, 1)
-        return h * gain + self.shift(labels)[:, :, None, None]
+        # (B, C, 1, 1) in h's dtype: fp32 tables against a bf16 h (autocast) would promote the
+        # whole map to fp32, at three times the cost of the BatchNorm it follows
+        gain = self.gain(_required(labels)).to(h.dtype)[:, :, None, None]
+        return h * gain + self.shift(labels).to(h.dtype)[:, :, None, None]
 
 
 class _UpBlock(nn.Module):
@@ -105,6 +107,7 @@ class ConditionalDCGenerator(nn.Module):
         num_classes: int = 0,
         width: int = 32,
         label_seed: int = 0,
+        label_norm: bool = True,
     ):
         super().__init__()
         c, h, w = out_shape
@@ -121,7 +124,7 @@ class ConditionalDCGenerator(nn.Module):
             latent_dim + (label_seed if self.label_seed else 0), widths[0] * self.start**2
         )
         self.blocks = nn.ModuleList(
-            _UpBlock(widths[i], widths[i + 1], num_classes) for i in range(ups)
+            _UpBlock(widths[i], widths[i + 1], num_classes if label_norm else 0) for i in range(ups)
         )
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
