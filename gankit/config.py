@@ -34,6 +34,10 @@ class ModelConfig:
     latent: str = "normal"  # normal | uniform | constant (0.5, as in the book's ch. 6)
     latent_dim: int = 100
     conditional: bool = False  # labels flow to G and D (ch. 10)
+    # > 0: self-conditioning, no labels needed: D learns each training image's cluster (this many
+    # equal k-means clusters of the pixels), G picks its cluster from its seed; see
+    # gankit.data.clusters and gankit.models.seed_clusters
+    clusters: int = 0
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ IGNORED: dict[str, dict[str, str]] = {
             "train.d_update", "train.d_steps", "train.reuse_fake", "train.sample_every",
             "train.amp", "train.amp_cpu", "train.fast_conv", "train.compile", "model.generator",
             "model.discriminator", "model.g", "model.d", "model.latent", "model.latent_dim",
-            "model.conditional", *(f"reg.{f.name}" for f in dataclasses.fields(Config().reg)),
+            "model.conditional", "model.clusters",
+            *(f"reg.{f.name}" for f in dataclasses.fields(Config().reg)),
         )
     },
 }  # fmt: skip
@@ -57,6 +58,7 @@ CHOICES = {
 RANGES = {
     "data.size": (lambda v: v >= 0, "0 (the spec's own size) or a side in pixels"),
     "model.latent_dim": (lambda v: v >= 1, "at least 1"),
+    "model.clusters": (lambda v: v == 0 or v >= 2, "0 (off) or at least 2 clusters"),
     "train.batch_size": (lambda v: v >= 1, "at least 1"),
     "train.epochs": (lambda v: v >= 1, "at least 1"),
     "train.steps": (lambda v: v >= 0, "0 (train epochs) or more"),
@@ -189,6 +191,16 @@ def _check_gan(cfg: Config) -> None:
         raise GankitError(
             f"loss.name {cfg.loss.name}: pairs each real sample with a fake one, so D needs "
             "one step on both; set train.d_update=joint"
+        )
+    m = cfg.model
+    if m.clusters and m.conditional:
+        raise GankitError(
+            "model.clusters: a self-conditioned model takes no data labels; "
+            "set model.conditional=false or model.clusters=0"
+        )
+    if m.clusters and m.latent == "constant":
+        raise GankitError(
+            "model.clusters: G reads its cluster off its seed; expected model.latent normal or uniform"
         )
     if cfg.loss.name in LIPSCHITZ_LOSSES and not lipschitz:
         raise GankitError(

@@ -11,6 +11,7 @@ from gankit.errors import GankitError
 from gankit.losses import get_loss
 from gankit.models import build_discriminator, build_generator
 from gankit.models.fast_conv import use_fast_convs
+from gankit.models.seed_clusters import SeedClusters
 from gankit.train.augment import DiffAugment, resolve_policy
 from gankit.train.ema import EMA
 from gankit.train.gan import GAN
@@ -26,20 +27,20 @@ GP_SEED, AUGMENT_SEED = 2, 3
 def build_generator_from(cfg: Config, shape: tuple[int, ...], num_classes: int) -> nn.Module:
     """The generator a config describes, for samples of `shape`."""
     m = cfg.model
-    return build_generator(
+    G = build_generator(
         m.generator,
         latent_dim=m.latent_dim,
         out_shape=shape,
-        num_classes=num_classes if m.conditional else 0,
+        num_classes=m.clusters or (num_classes if m.conditional else 0),
         **m.g,
     )
+    return SeedClusters(G, clusters=m.clusters, latent=m.latent) if m.clusters else G
 
 
 def build_discriminator_from(cfg: Config, shape: tuple[int, ...], num_classes: int) -> nn.Module:
     m = cfg.model
-    return build_discriminator(
-        m.discriminator, in_shape=shape, num_classes=num_classes if m.conditional else 0, **m.d
-    )
+    k = m.clusters or (num_classes if m.conditional else 0)
+    return build_discriminator(m.discriminator, in_shape=shape, num_classes=k, **m.d)
 
 
 def build_optimizer(
@@ -87,6 +88,7 @@ def build_gan(
         latent=cfg.model.latent,
         latent_dim=cfg.model.latent_dim,
         num_classes=num_classes if cfg.model.conditional else 0,
+        clusters=cfg.model.clusters,
         split_d=t.d_update == "split",
         autocast=autocast_for(dev, dtype),
         memory_format=fmt,

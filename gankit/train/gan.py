@@ -22,6 +22,7 @@ import torch
 from torch import Tensor, nn
 
 from gankit.losses import GANLoss
+from gankit.models.seed_clusters import seed_cluster
 from gankit.train.distributed import unwrap
 from gankit.train.latent import sample_latent
 
@@ -42,6 +43,9 @@ class GAN:
     latent: str  # seed kind, see gankit.train.latent
     latent_dim: int
     num_classes: int = 0  # > 0: conditional, labels flow to G and D
+    # > 0: self-conditioned (model.clusters): D takes each real image's cluster as its label, G's
+    # cluster is read off its seed (gankit.models.seed_clusters); num_classes stays 0
+    clusters: int = 0
     split_d: bool = True
     augment: Callable[[Tensor], Tensor] = _identity  # applied to every D input
     # extra D loss terms: f(D, real, fake, labels, fake_labels) -> scalar
@@ -75,6 +79,8 @@ def _update(opt: torch.optim.Optimizer, loss: Tensor) -> None:
 
 def _seeds(gan: GAN, n: int, noise: torch.Generator, device) -> tuple[Tensor, Tensor | None]:
     z = sample_latent(gan.latent, n, gan.latent_dim, noise, device)  # (B, latent_dim)
+    if gan.clusters:
+        return z, seed_cluster(z, gan.clusters, gan.latent)  # (B,) as G itself would read it
     if gan.num_classes == 0:
         return z, None
     return z, torch.randint(gan.num_classes, (n,), generator=noise, device=device)  # (B,)

@@ -10,7 +10,9 @@ import torch
 
 from gankit.config import Config
 from gankit.data import Batches, Dataset, load_data
+from gankit.data.clusters import with_clusters
 from gankit.device import amp_dtype, place_data
+from gankit.errors import GankitError
 from gankit.runs import GAN_STATS, CsvLog, RunFolder
 from gankit.train.augment import resolve_policy
 from gankit.train.build import build_gan
@@ -57,6 +59,13 @@ def lr_schedule(gan: GAN, cfg: Config, total: int):
                 group["lr"] = base * left
 
     return set_lr
+
+
+def clustered(data: Dataset, k: int, seed: int) -> Dataset:
+    """`data` labelled by k equal pixel clusters (model.clusters); a clear error when k is too big."""
+    if k > len(data):
+        raise GankitError(f"model.clusters {k}: the data holds only {len(data):,} samples")
+    return with_clusters(data, k, seed)
 
 
 def make_gan_job(
@@ -173,7 +182,10 @@ class GanTask:
     def setup(self, device: torch.device, place: Dist) -> dict:
         """Data and models on `device`; returns what config.json records besides the config."""
         cfg, t = self.cfg, self.cfg.train
-        self.data = place_data(load_data(cfg.data.spec, "train", size=cfg.data.size), device)
+        data = load_data(cfg.data.spec, "train", size=cfg.data.size)
+        if cfg.model.clusters:  # the labels D learns: pixel clusters, seeded (a resumed run
+            data = clustered(data, cfg.model.clusters, t.seed)  # has the same ones)
+        self.data = place_data(data, device)
         n = len(self.data)
         self.gan = build_gan(cfg, self.data.shape, self.data.num_classes, device, n)
         self.batches = Batches(len(self.data), t.batch_size, t.seed, place.rank, place.world)
