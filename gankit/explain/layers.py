@@ -134,8 +134,10 @@ def model_layers(cfg, ds) -> dict[str, list[Layer]]:
     idx = torch.arange(min(2, len(ds)))  # (2,): BatchNorm-style layers want a batch
     labels = ds.labels(idx) if cfg.model.conditional else None
     m = cfg.model
+    # self-conditioned (model.clusters): G reads its clusters off z, D takes any cluster ids (2,)
+    d_labels = idx % m.clusters if m.clusters else labels
     z = sample_latent(m.latent, len(idx), m.latent_dim, torch.Generator().manual_seed(0))
-    return {"G": layer_shapes(G, z, labels), "D": layer_shapes(D, ds.batch(idx), labels)}
+    return {"G": layer_shapes(G, z, labels), "D": layer_shapes(D, ds.batch(idx), d_labels)}
 
 
 def _fmt(shape: tuple[int, ...]) -> str:

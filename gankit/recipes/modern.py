@@ -18,7 +18,7 @@ from dataclasses import replace
 from gankit.config import DataConfig, LossConfig, RegularizerConfig
 from gankit.recipes import Recipe, register
 from gankit.recipes.faces import FACES64_CONFIG
-from gankit.recipes.main import MAIN_CONFIG
+from gankit.recipes.main import MAIN_CONFIG, MAIN_PAIR
 
 # RpGAN + R1 + R2: γ 0.1 on both sides (on [0, 1] images; the main job's R1), lazily every 16
 # steps: the penalties' double backward is most of a step's cost (61 ms a step every 4, 38 ms
@@ -42,6 +42,7 @@ register(
             MAIN_CONFIG,
             recipe="fashion-mnist",
             data=DataConfig("fashion-mnist"),
+            model=MAIN_PAIR,  # without the main job's pixel clusters, as measured
             loss=RP_LOSS,
             train=replace(MAIN_CONFIG.train, steps=FASHION_STEPS),
             reg=RP_REG,
