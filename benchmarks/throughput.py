@@ -34,10 +34,11 @@ from gankit.config import apply_overrides
 from gankit.data import Batches, load_data
 from gankit.device import configure, place_data, resolve_device
 from gankit.models import model_args
+from gankit.models.seed_clusters import seed_cluster
 from gankit.recipes import get_recipe
 from gankit.train.build import build_gan
 from gankit.train.gan import gan_step
-from gankit.train.gan_job import make_gan_job
+from gankit.train.gan_job import clustered, make_gan_job
 from gankit.train.loop import Schedule, fit
 
 HAND = ["train.amp=false", "train.amp_cpu=false", "train.fast_conv=off", "train.compile=off"]
@@ -55,6 +56,8 @@ class Hand:
 
     def seeds(self, n: int):
         z = torch.randn(n, self.gan.latent_dim, device=self.device)
+        if self.gan.clusters:  # self-conditioned: the cluster G reads off its seed
+            return z, seed_cluster(z, self.gan.clusters)
         k = self.gan.num_classes
         return z, (torch.randint(k, (n,), device=self.device) if k else None)
 
@@ -75,11 +78,16 @@ class Hand:
         return g_loss
 
 
+def _labelled(gan) -> bool:
+    """Whether D takes each real image's label: the data's classes or its pixel clusters."""
+    return bool(gan.num_classes or gan.clusters)
+
+
 def plain_side(gan, data, batch: int, device):
     """Images in one float tensor on the device, a permutation per epoch."""
     hand = Hand(gan, device)
     x = data.x.to(device).float() / 255  # (N, C, H, W)
-    y = data.y.to(device) if data.y is not None and gan.num_classes else None
+    y = data.y.to(device) if data.y is not None and _labelled(gan) else None
     state = {"perm": torch.randperm(len(x), device=device), "at": 0}
 
     def run(steps: int) -> int:
@@ -124,7 +132,7 @@ def loader_side(gan, data, batch: int, device):
                 state["it"] = iter(loader)
                 real, y = next(state["it"])
             real = real.to(device)
-            hand.step(real, y.to(device) if gan.num_classes else None)
+            hand.step(real, y.to(device) if _labelled(gan) else None)
         return steps * batch
 
     return run
@@ -182,7 +190,7 @@ def flops_per_image(gan, data, batch: int, device) -> float:
     """Matrix-product FLOPs of gankit's step (forward and backward) per image. Gradient penalties
     are left out: FlopCounterMode cannot follow their double backward (so the figure is low)."""
     real = data.x[:batch].to(device).float() / 255
-    labels = data.y[:batch].to(device) if gan.num_classes else None
+    labels = data.y[:batch].to(device) if _labelled(gan) else None
     penalties, gan.d_penalties = gan.d_penalties, []
     try:
         noise = torch.Generator(device).manual_seed(0)
@@ -228,6 +236,8 @@ def main() -> None:
     batch = args.batch_size or cfg.train.batch_size
     data = load_data(cfg.data.spec, "train", size=cfg.data.size)
     k = data.num_classes
+    if cfg.model.clusters:  # every side's D learns the same pixel clusters
+        data = clustered(data, cfg.model.clusters, cfg.train.seed)
 
     def built(compile_setting: str):
         c = apply_overrides(cfg, [f"train.compile={compile_setting}"], model_args)
