@@ -24,23 +24,25 @@ from gankit.train.speed import adam, compile_plan
 GP_SEED, AUGMENT_SEED = 2, 3
 
 
+def _label_count(cfg: Config, num_classes: int) -> int:
+    """How many labels G and D take: the pixel clusters, the data's classes, or none."""
+    m = cfg.model
+    return m.clusters or (num_classes if m.conditional else 0)
+
+
 def build_generator_from(cfg: Config, shape: tuple[int, ...], num_classes: int) -> nn.Module:
     """The generator a config describes, for samples of `shape`."""
     m = cfg.model
-    G = build_generator(
-        m.generator,
-        latent_dim=m.latent_dim,
-        out_shape=shape,
-        num_classes=m.clusters or (num_classes if m.conditional else 0),
-        **m.g,
-    )
+    k = _label_count(cfg, num_classes)
+    G = build_generator(m.generator, latent_dim=m.latent_dim, out_shape=shape, num_classes=k, **m.g)
     return SeedClusters(G, clusters=m.clusters, latent=m.latent) if m.clusters else G
 
 
 def build_discriminator_from(cfg: Config, shape: tuple[int, ...], num_classes: int) -> nn.Module:
-    m = cfg.model
-    k = m.clusters or (num_classes if m.conditional else 0)
-    return build_discriminator(m.discriminator, in_shape=shape, num_classes=k, **m.d)
+    k = _label_count(cfg, num_classes)
+    return build_discriminator(
+        cfg.model.discriminator, in_shape=shape, num_classes=k, **cfg.model.d
+    )
 
 
 def build_optimizer(
