@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from gankit.config import apply_overrides
+from gankit.device import autocast_for
 from gankit.models import model_args
 from gankit.recipes import get_recipe
 from gankit.train.build import build_gan
@@ -12,6 +13,8 @@ from gankit.train.mlp_step import MLPStep, plan_mlp_step
 
 
 def _gan(recipe: str, *overrides: str, shape=(1, 28, 28)):
+    # fp32 on every CPU (gan-mnist turns bf16 on where the CPU has it); the bf16 test sets it
+    overrides = ("train.amp_cpu=false", *overrides)
     cfg = apply_overrides(get_recipe(recipe).config, list(overrides), model_args)
     return build_gan(cfg, shape, 10, "cpu")
 
@@ -118,3 +121,22 @@ def test_what_the_hand_step_does_not_know_keeps_the_eager_step(overrides):
 def test_convolutional_models_keep_the_eager_step():
     gan = _gan("mnist", "train.compile=auto")
     assert gan.fast_step is None and plan_mlp_step(gan) is None
+
+
+def test_under_bf16_autocast_the_hand_step_matches_autograds_bf16_step():
+    # train.amp_cpu on a CPU with native bf16: the matrix products take bf16 operands, as
+    # autocast's addmm does; set here by hand so that the test runs on any CPU
+    sgd = ("train.optimizer=sgd", "train.lr_g=0.01", "train.lr_d=0.01")
+    bf16 = autocast_for(torch.device("cpu"), torch.bfloat16)
+    eager, hand, fp32 = (
+        _gan("gan-mnist", *sgd, f"train.compile={c}") for c in ("off", "auto", "auto")
+    )
+    eager.autocast = hand.autocast = bf16
+    hand.fast_step = plan_mlp_step(hand)
+    assert hand.fast_step.G.dtype == torch.bfloat16 and fp32.fast_step.G.dtype == torch.float32
+    eager_stats, hand_stats, fp32_stats = (_run(g, 4, False) for g in (eager, hand, fp32))
+    # measured: 2e-4 apart on the stats, against 3e-3 between fp32 products and the bf16 step
+    assert (hand_stats - eager_stats).abs().max() < 1e-3
+    assert (fp32_stats - eager_stats).abs().max() > 1e-3  # so the bound tells the two apart
+    for a, b in zip(_weights(hand), _weights(eager), strict=True):
+        assert torch.allclose(a, b, atol=5e-4, rtol=0)

@@ -46,8 +46,9 @@ def _assert_same_step(recipe: str, *overrides: str) -> None:
 
 
 def test_one_compiled_step_equals_one_eager_step_on_the_book_mlps():
-    # under a gradient penalty the MLPs go to torch.compile (G only; D stays eager)
-    _assert_same_step("gan-mnist", "reg.r1=0.1")
+    # under a gradient penalty the MLPs go to torch.compile (G only; D stays eager); fp32, as
+    # the recipe runs on CPUs without bf16 (bf16 rounds differently once fused)
+    _assert_same_step("gan-mnist", "reg.r1=0.1", "train.amp_cpu=false")
 
 
 @pytest.mark.slow

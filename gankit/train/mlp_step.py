@@ -17,12 +17,14 @@ It computes only what the update needs: no D weight gradients in G's update, no 
 gradient at either model's first layer. The seeds come from the same generator in the same
 order as gan_step's, so a run gives the eager step's numbers to rounding (tests/
 test_train_mlp_step.py). `plan_mlp_step` decides whether a GAN qualifies; anything it does not
-know (other layers, losses, penalties, augmentation, AMP, several D steps) keeps the eager step.
+know (other layers, losses, penalties, augmentation, several D steps) keeps the eager step; under
+the CPU's bf16 autocast (train.amp_cpu) its matrix products take bf16 operands, as autocast's would.
 """
 
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import NamedTuple
 
 import torch
 from torch import Tensor, nn
@@ -40,12 +42,29 @@ _FROM_OUTPUT = {nn.ReLU: torch.relu, nn.Sigmoid: torch.sigmoid, nn.Tanh: torch.t
 ACTIVATIONS = (nn.LeakyReLU, *_FROM_OUTPUT)
 
 
-class _Net:
-    """One MLP as a flat list of layers, run forward and backward by hand."""
+class _Cast(NamedTuple):
+    """A bf16 Linear's saved operands: its input (B, in) and weight (out, in), both cast."""
 
-    def __init__(self, layers: list[nn.Module]):
+    x: Tensor
+    w: Tensor
+
+
+def _rows(saved, start: int):
+    """One layer's saved tensors for the batch rows from `start` on (weights kept whole)."""
+    if isinstance(saved, _Cast):
+        return _Cast(saved.x[start:], saved.w)
+    return tuple(t[start:] for t in saved) if isinstance(saved, tuple) else saved[start:]
+
+
+class _Net:
+    """One MLP as a flat list of layers, run forward and backward by hand. With `dtype` bf16
+    the matrix products take bf16 operands (weights kept in fp32, cast per pass), as autocast's
+    addmm does; everything else stays fp32."""
+
+    def __init__(self, layers: list[nn.Module], dtype: torch.dtype = torch.float32):
         self.layers = layers
         self.params = [p for layer in layers for p in layer.parameters()]
+        self.dtype = dtype
 
     def ensure_grads(self) -> None:
         """Gradient buffers that every backward pass writes in place (an eager step, which
@@ -58,7 +77,11 @@ class _Net:
         """x (B, F) → (output, saved tensors per layer for `backward`)."""
         saved = []
         for layer in self.layers:
-            if isinstance(layer, nn.Linear):
+            if isinstance(layer, nn.Linear) and self.dtype != torch.float32:
+                xw = _Cast(x.to(self.dtype), layer.weight.to(self.dtype))  # (B, in), (out, in)
+                saved.append(xw)  # what the backward's products read, already cast
+                x = torch.addmm(layer.bias.to(self.dtype), xw.x, xw.w.t()).float()  # (B, out)
+            elif isinstance(layer, nn.Linear):
                 saved.append(x)
                 x = torch.addmm(layer.bias, x, layer.weight.t())  # (B, out)
             elif isinstance(layer, nn.LayerNorm):
@@ -81,7 +104,15 @@ class _Net:
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
             layer, s = self.layers[i], saved[i]
-            if isinstance(layer, nn.Linear):
+            if isinstance(layer, nn.Linear) and self.dtype != torch.float32:
+                (x, w), gc = s, g.to(self.dtype)  # bf16 (B, in), (out, in), (B, out)
+                if weights:
+                    layer.weight.grad.copy_(gc.t() @ x)  # (out, in), back to fp32
+                    torch.sum(g, 0, out=layer.bias.grad)
+                if i == 0 and not inputs:
+                    return None
+                g = (gc @ w).float()  # (B, in)
+            elif isinstance(layer, nn.Linear):
                 if weights:
                     torch.mm(g.t(), s, out=layer.weight.grad)  # (out, in)
                     torch.sum(g, 0, out=layer.bias.grad)
@@ -135,16 +166,27 @@ def plan_mlp_step(gan: GAN, compiled: bool = False) -> MLPStep | None:
         and not gan.reuse_fake
         and not gan.d_penalties
         and gan.augment is _identity
-        and gan.autocast is nullcontext  # fp32: no autocast
         and next(gan.G.parameters()).device.type == "cpu"
         and next(gan.G.parameters()).dtype == torch.float32
     )
     if not qualifies:
         return None
+    dtype = _product_dtype(gan)
     g_layers, d_layers = _layers(gan.G), _layers(gan.D)
-    if g_layers is None or d_layers is None:
+    if g_layers is None or d_layers is None or dtype is None:
         return None
-    return MLPStep(gan, g_layers, d_layers, compiled)
+    return MLPStep(gan, g_layers, d_layers, compiled, dtype)
+
+
+def _product_dtype(gan: GAN) -> torch.dtype | None:
+    """The matrix products' dtype: fp32 without autocast, bf16 under the CPU's bf16 autocast
+    (train.amp_cpu on a CPU with native bf16), None (eager step) under anything else."""
+    if gan.autocast is nullcontext:
+        return torch.float32
+    amp = gan.autocast()
+    if isinstance(amp, torch.autocast) and amp.device == "cpu" and amp.fast_dtype == torch.bfloat16:
+        return torch.bfloat16
+    return None
 
 
 def _loss_and_grad(name: str, logits: Tensor, target: float) -> tuple[Tensor, Tensor, Tensor]:
@@ -196,9 +238,14 @@ class MLPStep:
     """gan_step for a qualifying MLP GAN (see `plan_mlp_step`); same arguments, same result."""
 
     def __init__(
-        self, gan: GAN, g_layers: list[nn.Module], d_layers: list[nn.Module], compiled=False
+        self,
+        gan: GAN,
+        g_layers: list[nn.Module],
+        d_layers: list[nn.Module],
+        compiled: bool = False,
+        dtype: torch.dtype = torch.float32,
     ):
-        self.G, self.D = _Net(g_layers), _Net(d_layers)
+        self.G, self.D = _Net(g_layers, dtype), _Net(d_layers, dtype)
         self.loss = gan.loss.name
         self.in_features = gan.D.body[0].in_features - gan.num_classes  # D's flat sample width
         self.compiled = compiled
@@ -252,7 +299,7 @@ class MLPStep:
         logits, saved = self._d(fakes[n:], labels2, gan)
         g_loss, _, grad = _loss_and_grad(self.loss, logits, 1.0)
         grad = self.D.backward(grad, saved, weights=False, inputs=True)  # (B, F [+ K])
-        g_saved = [tuple(t[n:] for t in s) if isinstance(s, tuple) else s[n:] for s in g_saved]
+        g_saved = [_rows(s, n) for s in g_saved]
         self.G.backward(grad[:, : self.in_features], g_saved, weights=True, inputs=False)
         self.update(gan.opt_g)
         d_loss = (loss_real + loss_fake) / 2
