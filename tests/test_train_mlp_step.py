@@ -140,3 +140,11 @@ def test_under_bf16_autocast_the_hand_step_matches_autograds_bf16_step():
     assert (fp32_stats - eager_stats).abs().max() > 1e-3  # so the bound tells the two apart
     for a, b in zip(_weights(hand), _weights(eager), strict=True):
         assert torch.allclose(a, b, atol=5e-4, rtol=0)
+
+
+def test_an_autocast_other_than_the_cpus_bf16_keeps_the_eager_step():
+    gan = _gan("gan-mnist")
+    gan.autocast = lambda: torch.autocast("cpu", dtype=torch.float16)
+    assert plan_mlp_step(gan) is None
+    gan.autocast = autocast_for(torch.device("cpu"), torch.bfloat16)
+    assert plan_mlp_step(gan).D.dtype == torch.bfloat16
