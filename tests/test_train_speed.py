@@ -20,9 +20,8 @@ def _gan(recipe: str, *overrides: str):
 
 def _one_step(gan) -> tuple[torch.Tensor, list[torch.Tensor]]:
     real = torch.rand(16, 1, 28, 28, generator=torch.Generator().manual_seed(1))
-    clusters = (
-        torch.arange(16) % gan.clusters if gan.clusters else None
-    )  # the main job's D wants them
+    # the main job's D wants each image's cluster
+    clusters = torch.arange(16) % gan.clusters if gan.clusters else None
     stats = gan_step(gan, real, clusters, torch.Generator().manual_seed(0))
     return stats, [p.detach().clone() for m in (gan.G, gan.D) for p in m.parameters()]
 

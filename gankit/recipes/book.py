@@ -65,7 +65,7 @@ register(
             model=ModelConfig(g=LEAKY_LN_200, d=LEAKY_LN_200, latent="normal", latent_dim=100),
             loss=LossConfig("bce"),
             # bf16 operands for the matrix products where the CPU has bf16 instructions: the
-            # step ran about 1.3x faster, FID and classes within the recipe's spread (docs/speed.md)
+            # hand step ran 1.10x faster, FID and classes within the recipe's spread (docs/speed.md)
             train=TrainConfig(
                 batch_size=128, epochs=64, optimizer="adam", lr_g=1e-3, lr_d=1e-3, amp_cpu=True
             ),

@@ -43,7 +43,7 @@ ACTIVATIONS = (nn.LeakyReLU, *_FROM_OUTPUT)
 
 
 class _Cast(NamedTuple):
-    """A bf16 Linear's saved operands: its input (B, in) and weight (out, in), both cast."""
+    """A Linear's saved operands in the products' dtype: its input (B, in) and weight (out, in)."""
 
     x: Tensor
     w: Tensor
@@ -77,13 +77,11 @@ class _Net:
         """x (B, F) → (output, saved tensors per layer for `backward`)."""
         saved = []
         for layer in self.layers:
-            if isinstance(layer, nn.Linear) and self.dtype != torch.float32:
-                xw = _Cast(x.to(self.dtype), layer.weight.to(self.dtype))  # (B, in), (out, in)
-                saved.append(xw)  # what the backward's products read, already cast
+            if isinstance(layer, nn.Linear):
+                # the operands in the products' dtype (no copies in fp32): (B, in), (out, in)
+                xw = _Cast(x.to(self.dtype), layer.weight.to(self.dtype))
+                saved.append(xw)  # what the backward's products read
                 x = torch.addmm(layer.bias.to(self.dtype), xw.x, xw.w.t()).float()  # (B, out)
-            elif isinstance(layer, nn.Linear):
-                saved.append(x)
-                x = torch.addmm(layer.bias, x, layer.weight.t())  # (B, out)
             elif isinstance(layer, nn.LayerNorm):
                 y, mean, rstd = aten.native_layer_norm(
                     x, list(layer.normalized_shape), layer.weight, layer.bias, layer.eps
@@ -104,21 +102,17 @@ class _Net:
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
             layer, s = self.layers[i], saved[i]
-            if isinstance(layer, nn.Linear) and self.dtype != torch.float32:
-                (x, w), gc = s, g.to(self.dtype)  # bf16 (B, in), (out, in), (B, out)
+            if isinstance(layer, nn.Linear):
+                (x, w), gc = s, g.to(self.dtype)  # (B, in), (out, in), (B, out)
+                if weights and gc.dtype == layer.weight.grad.dtype:
+                    torch.mm(gc.t(), x, out=layer.weight.grad)  # (out, in)
+                elif weights:
+                    layer.weight.grad.copy_(gc.t() @ x)  # bf16 product, back to fp32
                 if weights:
-                    layer.weight.grad.copy_(gc.t() @ x)  # (out, in), back to fp32
                     torch.sum(g, 0, out=layer.bias.grad)
                 if i == 0 and not inputs:
                     return None
                 g = (gc @ w).float()  # (B, in)
-            elif isinstance(layer, nn.Linear):
-                if weights:
-                    torch.mm(g.t(), s, out=layer.weight.grad)  # (out, in)
-                    torch.sum(g, 0, out=layer.bias.grad)
-                if i == 0 and not inputs:
-                    return None
-                g = g @ layer.weight  # (B, in)
             elif isinstance(layer, nn.LayerNorm):
                 x, mean, rstd = s
                 g, gw, gb = aten.native_layer_norm_backward(
