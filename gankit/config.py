@@ -69,7 +69,9 @@ class TrainConfig:
     checkpoint_seconds: float = 60.0  # and at least this often
     device: str = "auto"  # auto | cpu | cuda
     amp: bool = True  # bf16 autocast on CUDA (see gankit.device); false: fp32 everywhere
-    amp_cpu: bool = False  # also on CPUs that compute bf16 natively (AMX, AVX512-BF16)
+    # also on the CPU where it computes bf16 natively (AMX, AVX512-BF16) and a probe measured it
+    # faster than fp32 (gankit.device.cpu_bf16_fast: once per machine, kept in the cache folder)
+    amp_cpu: bool = False
     # auto | on | off: strided convs in their sub-pixel forms (gankit.models.fast_conv); auto
     # where they measured faster: under bf16 autocast on the CPU
     fast_conv: str = "auto"

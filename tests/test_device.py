@@ -1,5 +1,7 @@
 """Device handling: autocast choice, channels_last, data placement; the GAN step under bf16 on the CPU."""
 
+import json
+
 import pytest
 import torch
 
@@ -16,13 +18,64 @@ from tests.faces_util import face_env  # noqa: F401  (autouse)
 CPU = torch.device("cpu")
 
 
-def test_amp_is_off_on_the_cpu_unless_asked_and_supported(monkeypatch):
+def test_amp_is_off_on_the_cpu_unless_asked_and_measured_faster(monkeypatch):
     assert amp_dtype(CPU, amp=True) is None
-    monkeypatch.setattr(dev_mod, "cpu_has_native_bf16", lambda: True)
+    monkeypatch.setattr(dev_mod, "cpu_bf16_fast", lambda: True)
     assert amp_dtype(CPU, amp=True, amp_cpu=True) == torch.bfloat16
     assert amp_dtype(CPU, amp=False, amp_cpu=True) is None
-    monkeypatch.setattr(dev_mod, "cpu_has_native_bf16", lambda: False)
+    monkeypatch.setattr(dev_mod, "cpu_bf16_fast", lambda: False)
     assert amp_dtype(CPU, amp=True, amp_cpu=True) is None
+
+
+@pytest.fixture
+def probe_env(tmp_path, monkeypatch):
+    """A CPU with the bf16 flag, an empty cache folder, a probe that returns set timings."""
+    monkeypatch.setenv("GANKIT_CACHE", str(tmp_path))
+    monkeypatch.setattr(dev_mod, "cpu_has_native_bf16", lambda: True)
+    calls = []
+
+    def set_timings(fp32_ms, bf16_ms):
+        dev_mod.cpu_bf16_fast.cache_clear()
+        monkeypatch.setattr(
+            dev_mod, "cpu_bf16_probe", lambda: calls.append(1) or (fp32_ms, bf16_ms)
+        )
+
+    yield set_timings, calls, tmp_path / "cpu-bf16.json"
+    dev_mod.cpu_bf16_fast.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("fp32_ms", "bf16_ms", "chosen"), [(20.0, 10.0, True), (10.0, 20.0, False)]
+)
+def test_bf16_is_chosen_by_the_probe_not_by_the_flag(probe_env, fp32_ms, bf16_ms, chosen):
+    set_timings, calls, saved = probe_env
+    set_timings(fp32_ms, bf16_ms)
+    assert dev_mod.cpu_bf16_fast() is chosen
+    assert (amp_dtype(CPU, amp=True, amp_cpu=True) == torch.bfloat16) is chosen
+    (entry,) = json.loads(saved.read_text()).values()
+    assert entry == {"fp32_ms": fp32_ms, "bf16_ms": bf16_ms, "bf16": chosen}
+
+
+def test_a_gain_within_the_probes_noise_keeps_fp32(probe_env):
+    set_timings, _, _ = probe_env
+    set_timings(10.5, 10.0)  # 1.05x: below BF16_GAIN
+    assert dev_mod.cpu_bf16_fast() is False
+
+
+def test_the_probes_answer_is_kept_so_every_later_run_chooses_the_same(probe_env):
+    set_timings, calls, _ = probe_env
+    set_timings(20.0, 10.0)
+    assert dev_mod.cpu_bf16_fast() is True
+    set_timings(10.0, 20.0)  # a new process on the same machine, on a slow moment
+    assert dev_mod.cpu_bf16_fast() is True
+    assert len(calls) == 1
+
+
+def test_the_probe_measures_both_precisions_and_leaves_the_rng_alone():
+    before = torch.get_rng_state()
+    fp32_ms, bf16_ms = dev_mod.cpu_bf16_probe(rounds=1)
+    assert fp32_ms > 0 and bf16_ms > 0
+    assert torch.equal(torch.get_rng_state(), before)
 
 
 def test_amp_is_on_by_default_on_cuda(monkeypatch):

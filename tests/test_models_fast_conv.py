@@ -175,7 +175,7 @@ def _tiny_book_gan(amp_cpu: bool):
 
 
 def test_build_gan_swaps_only_under_cpu_bf16(monkeypatch):
-    monkeypatch.setattr(dev_mod, "cpu_has_native_bf16", lambda: True)
+    monkeypatch.setattr(dev_mod, "cpu_bf16_fast", lambda: True)
     fast = _tiny_book_gan(amp_cpu=True)
     plain = _tiny_book_gan(amp_cpu=False)
     kinds = {type(m) for m in [*fast.G.modules(), *fast.D.modules()]}
