@@ -1,6 +1,7 @@
 """Mode-collapse benchmarks (docs/benchmarks.md): for each set a `-book` recipe, the book's choices
 (the ch. 7 MLPs, BCE, Adam, two D updates per batch, no regulariser), and the modern recipe that
-covers every mode. `benchmarks/modes.py` runs them over several seeds.
+covers every mode. Stacked MNIST's modern recipe is the modern baseline (gankit.recipes.modern).
+`benchmarks/modes.py` runs them over several seeds.
 """
 
 from __future__ import annotations
@@ -103,39 +104,6 @@ register(
             ),
             loss=LossConfig("bce"),
             train=TrainConfig(batch_size=64, epochs=12, lr_g=2e-4, lr_d=2e-4),
-        ),
-    )
-)
-
-register(
-    Recipe(
-        name="stacked-mnist",
-        chapter="beyond",
-        shows="Stacked MNIST's 1,000 modes: spectral norm, hinge, TTUR, EMA",
-        differs=(
-            "not the book's: the same 28×28 conv pair without BatchNorm in D, spectral norm on "
-            "every D layer, hinge loss, TTUR (D lr 4e-4, G lr 1e-4), Adam(0, 0.9), EMA 0.999"
-        ),
-        config=Config(
-            recipe="stacked-mnist",
-            data=DataConfig("stacked-mnist"),
-            model=ModelConfig(
-                generator="conv28",
-                discriminator="conv28",
-                g={"width": 32},
-                d={"width": 32},
-                latent_dim=64,
-            ),
-            loss=LossConfig("hinge"),
-            train=TrainConfig(
-                batch_size=64,
-                epochs=12,
-                lr_g=1e-4,
-                lr_d=4e-4,
-                betas=(0.0, 0.9),
-                d_update="joint",
-            ),
-            reg=RegularizerConfig(spectral_norm=True, ema=0.999),
         ),
     )
 )
