@@ -57,15 +57,16 @@ register(
         shows="the book's improved MNIST GAN: LeakyReLU, LayerNorm, BCE, Adam, 100 normal seeds",
         differs=(
             "batch 128 at Adam lr 1e-3 for 64 epochs (the book: batch 1, lr 1e-4, 4 epochs); "
-            "bf16 matrix products on CPUs that compute bf16 natively"
+            "bf16 matrix products where the CPU computes bf16 measurably faster"
         ),
         config=Config(
             recipe="gan-mnist",
             data=DataConfig("mnist"),
             model=ModelConfig(g=LEAKY_LN_200, d=LEAKY_LN_200, latent="normal", latent_dim=100),
             loss=LossConfig("bce"),
-            # bf16 operands for the matrix products where the CPU has bf16 instructions: the
-            # hand step ran 1.10x faster, FID and classes within the recipe's spread (docs/speed.md)
+            # bf16 operands for the matrix products where the CPU measures bf16 faster: the hand
+            # step ran 1.10x faster on an AMD EPYC, FID and classes within the recipe's spread
+            # (docs/speed.md)
             train=TrainConfig(
                 batch_size=128, epochs=64, optimizer="adam", lr_g=1e-3, lr_d=1e-3, amp_cpu=True
             ),

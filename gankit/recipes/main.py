@@ -5,7 +5,7 @@ each stroke is), self-conditioned: D learns which of 20 equal pixel clusters eac
 falls in and G reads its cluster off its own seed, so no labels are needed and sampling stays
 unconditional. It trains the way modern GANs are: the non-saturating loss with a lazy R1 penalty on
 real images (Mescheder et al., 2018), Adam at a high learning rate with β1 = 0, an average of G's
-weights for sampling (EMA), and bf16 on CPUs that compute it natively. `mnist-mlp` is the earlier
+weights for sampling (EMA), and bf16 where the CPU measures it faster. `mnist-mlp` is the earlier
 fully connected main job, kept to show what convolutions buy.
 """
 
@@ -74,7 +74,7 @@ register(
             "(G's cluster from its first seed number, a 16-wide embedding beside the seed), "
             "non-saturating loss, lazy R1 γ 0.1 every 16 steps, Adam lr 1e-3 betas (0, 0.99), "
             "G's update reuses D's fakes, "
-            f"EMA 0.999, batch 128, {MAIN_STEPS:,} steps, bf16 where the CPU has it"
+            f"EMA 0.999, batch 128, {MAIN_STEPS:,} steps, bf16 where measured faster"
         ),
         config=MAIN_CONFIG,
     )

@@ -47,7 +47,7 @@ register(
         shows="clothes of all ten kinds from Fashion-MNIST's 60,000 images, unconditional, on a CPU",
         differs=(
             "not the book's: the main job's convolutional pair and schedule (batch 128, "
-            "Adam lr 1e-3 betas (0, 0.99), EMA 0.999, bf16 where the CPU has it) with the "
+            "Adam lr 1e-3 betas (0, 0.99), EMA 0.999, bf16 where measured faster) with the "
             f"relativistic pairing loss and R1 + R2 γ 0.1 every 16 steps; {FASHION_STEPS:,} steps"
         ),
         config=FASHION_CONFIG,
