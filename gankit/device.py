@@ -165,11 +165,10 @@ def cpu_bf16_fast() -> bool:
     The instructions alone do not decide it: on an AMD EPYC with AVX512-BF16 the main job's step
     ran faster in bf16, on an Intel Xeon with the same flag (no AMX) slower (920 against 1,165
     images/s, alternating rounds), its bf16 matrix products at 145 against 233 GFLOP/s in fp32.
-    So a probe of a
-    convolution and a matrix product, forward and backward, runs once per CPU model, torch
-    version and thread count (`cpu_bf16_probe`); the answer is kept in the cache folder, so every
-    later run (and every resume) on this machine makes the same choice. Under torchrun every
-    process takes rank 0's answer.
+    So a probe of a convolution and a matrix product, forward and backward, runs once per CPU
+    model, torch version and thread count (`cpu_bf16_probe`); the answer is kept in the cache
+    folder, so every later run (and every resume) on this machine makes the same choice. Under
+    torchrun every process takes rank 0's answer.
 
     Example:
         >>> cpu_bf16_fast() in (True, False)
@@ -189,8 +188,11 @@ def cpu_bf16_fast() -> bool:
         known = {}
     if key not in known:
         fp32_ms, bf16_ms = cpu_bf16_probe()
-        known[key] = {"fp32_ms": round(fp32_ms, 3), "bf16_ms": round(bf16_ms, 3)}
-        known[key]["bf16"] = fp32_ms >= BF16_GAIN * bf16_ms
+        known[key] = {
+            "fp32_ms": round(fp32_ms, 3),
+            "bf16_ms": round(bf16_ms, 3),
+            "bf16": fp32_ms >= BF16_GAIN * bf16_ms,
+        }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -104,11 +104,11 @@ class _Net:
             layer, s = self.layers[i], saved[i]
             if isinstance(layer, nn.Linear):
                 (x, w), gc = s, g.to(self.dtype)  # (B, in), (out, in), (B, out)
-                if weights and gc.dtype == layer.weight.grad.dtype:
-                    torch.mm(gc.t(), x, out=layer.weight.grad)  # (out, in)
-                elif weights:
-                    layer.weight.grad.copy_(gc.t() @ x)  # bf16 product, back to fp32
                 if weights:
+                    if gc.dtype == layer.weight.grad.dtype:
+                        torch.mm(gc.t(), x, out=layer.weight.grad)  # (out, in)
+                    else:
+                        layer.weight.grad.copy_(gc.t() @ x)  # bf16 product, back to fp32
                     torch.sum(g, 0, out=layer.bias.grad)
                 if i == 0 and not inputs:
                     return None
