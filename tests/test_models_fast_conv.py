@@ -113,19 +113,53 @@ def test_swap_keeps_parameters_and_state_dict():
 
 def test_small_kernel_convs_and_grouped_convs_stay_plain():
     net = nn.Sequential(
-        nn.Conv2d(4, 4, 4, 2, 1),  # k4 s2: no gain measured
-        nn.ConvTranspose2d(4, 4, 4, 2, 1, bias=False),
-        nn.Conv2d(4, 4, 8, 1),  # stride 1: nothing to gain
-        nn.ConvTranspose2d(4, 4, 8, 2, groups=2),
-        nn.Conv2d(4, 4, 8, 2),
-        nn.ConvTranspose2d(4, 4, (3, 8), 2),
-        nn.ConvTranspose2d(4, 4, 4, 2, 1),  # k4 s2 with a bias: only the bias gradient changes
+        nn.Conv2d(8, 8, 4, 2, 1),  # k4 s2 between feature maps: no gain measured
+        nn.ConvTranspose2d(8, 8, 4, 2, 1, bias=False),
+        nn.Conv2d(1, 8, 8, 1),  # stride 1: nothing to gain, however narrow
+        nn.ConvTranspose2d(8, 8, 8, 2, groups=2),
+        nn.Conv2d(8, 8, 8, 2),
+        nn.ConvTranspose2d(8, 8, (3, 8), 2),
+        nn.ConvTranspose2d(8, 8, 4, 2, 1),  # k4 s2 with a bias: only the bias gradient changes
     )
     assert use_fast_convs(net) == 3
     kinds = [type(m).__name__ for m in net]
     assert kinds[:4] == ["Conv2d", "ConvTranspose2d", "Conv2d", "ConvTranspose2d"]
     assert kinds[4:] == ["FastConv2d", "FastConvTranspose2d", "BiasSumConvTranspose2d"]
     assert use_plain_convs(net) == 3 and type(net[6]) is nn.ConvTranspose2d
+
+
+def test_layers_that_read_or_draw_the_image_take_the_sub_pixel_form():
+    net = nn.Sequential(
+        nn.Conv2d(1, 8, 4, 2, 1),  # reads a digit
+        nn.Conv2d(5, 8, 4, 2, 1),  # five channels: wider than NARROW
+        nn.ConvTranspose2d(8, 3, 4, 2, 1),  # draws a colour image
+        nn.ConvTranspose2d(8, 3, 4, 2, 1, dilation=2),  # dilated: stays plain
+    )
+    assert use_fast_convs(net) == 2
+    kinds = [type(m).__name__ for m in net]
+    assert kinds == ["FastConv2d", "Conv2d", "FastConvTranspose2d", "ConvTranspose2d"]
+
+
+def test_narrow_layers_match_plain_ones_through_a_gradient_penalty():
+    # R1's double backward runs through the swapped first layer of D: same penalty gradients
+    torch.manual_seed(0)
+    D = nn.Sequential(
+        nn.Conv2d(1, 6, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(6, 4, 4, 2, 1),
+        nn.Flatten(), nn.Linear(4 * 7 * 7, 1),
+    ).double()  # fmt: skip
+    fast = copy.deepcopy(D)
+    assert use_fast_convs(fast) == 1 and type(fast[0]) is FastConv2d
+    x = torch.randn(3, 1, 28, 28, dtype=torch.float64, requires_grad=True)
+
+    def penalty_grads(model):
+        (gx,) = torch.autograd.grad(model(x).sum(), x, create_graph=True)
+        params = list(model.parameters())  # the head's bias has no part in the penalty: zeros
+        return torch.autograd.grad(
+            gx.square().sum(), params, allow_unused=True, materialize_grads=True
+        )
+
+    for a, b in zip(penalty_grads(D), penalty_grads(fast), strict=True):
+        assert _close(b, a, 1e-10)
 
 
 def test_book_pair_gradients_match_and_unbatched_input_works():

@@ -10,8 +10,10 @@ Why: on a 2-core Xeon with AMX (bf16 autocast, channels_last, batch 32, one thre
 Conv2d(256, 256, k8, s2) forward at about 1.2 TFLOP/s but its input gradient, and
 ConvTranspose2d(256, 256, k8, s2) forward, at about 0.42; the sub-pixel form of either runs at about
 1.1. Forward and backward of the book's ch. 9 layers: ConvTranspose2d 1.7× faster, Conv2d (input
-gradient only) 1.3×. In fp32 there is no gain, nor for DCGAN's k4 s2 layers, so `use_fast_convs`
-swaps only where it measured a win and gankit calls it only under bf16 autocast on the CPU.
+gradient only) 1.3×. In fp32 there is no gain, nor for DCGAN's k4 s2 layers between feature maps;
+the layers that read or draw the image (≤ 4 channels on that side) gain at any kernel size (see
+NARROW). So `use_fast_convs` swaps only where it measured a win and gankit calls it only under
+bf16 autocast on the CPU.
 
 The swap changes a module's class and nothing else: same parameters, buffers, state_dict keys,
 hooks and optimiser references, so checkpoints and EMA copies are unaffected. Spectrally
@@ -254,9 +256,23 @@ def _plain(m: nn.Module) -> bool:
 
 def _plain_strided(m: nn.Module) -> bool:
     """A plain (see _plain) strided 2-D convolution with more than two kernel taps per phase
-    (k > 2·s) on some axis."""
+    (k > 2·s) on some axis, or with at most NARROW channels on its image side."""
     wide = any(k > 2 * s for k, s in zip(m.kernel_size, m.stride, strict=True))
-    return wide and _plain(m) and max(m.stride) > 1
+    return (wide or _image_side(m) <= NARROW) and _plain(m) and max(m.stride) > 1
+
+
+# a layer that reads or draws the image itself (1 channel for digits, 3 for colour): oneDNN's
+# channels-last kernels vectorise over channels, so its strided kernels on that side run mostly
+# empty lanes; the sub-pixel form puts s·s times the channels there. The main job's
+# ConvTranspose2d(64, 1, k4, s2) at batch 128 in bf16, forward and backward: 3.5 ms → 1.9 ms; its
+# whole step 61.6 → 57.5 ms on a 2-core AMD EPYC (no gain in fp32: 96.5 → 95.4 ms)
+NARROW = 4
+
+
+def _image_side(m: nn.Module) -> int:
+    """Channels on the side a strided layer runs oneDNN's strided kernel: a Conv2d's input (its
+    input gradient), a ConvTranspose2d's output (its forward)."""
+    return m.out_channels if isinstance(m, nn.ConvTranspose2d) else m.in_channels
 
 
 _FAST = {nn.Conv2d: FastConv2d, nn.ConvTranspose2d: FastConvTranspose2d}
@@ -266,10 +282,11 @@ _PLAIN = {new: old for table in (_FAST, _BIAS_SUM) for old, new in table.items()
 
 def use_fast_convs(model: nn.Module) -> int:
     """Swap, in place, every strided Conv2d and ConvTranspose2d whose kernel is wider than two
-    strides for its fast form, and every other plain ConvTranspose2d with a bias for its bias-sum
-    form; returns how many were swapped. The book's k8 s2 layers gain from the sub-pixel form
-    (see above); DCGAN's k4 s2 layers did not (the whole dcgan-faces64 step: 0.97×), so they
-    keep oneDNN's kernels and lose only its slow bias gradient.
+    strides, or whose image side has at most NARROW channels, for its fast form, and every other
+    plain ConvTranspose2d with a bias for its bias-sum form; returns how many were swapped. The
+    book's k8 s2 layers gain from the sub-pixel form (see above); DCGAN's k4 s2 layers between
+    feature maps did not (the whole dcgan-faces64 step: 0.97×), so they keep oneDNN's kernels and
+    lose only its slow bias gradient.
 
     Example:
         >>> g = nn.Sequential(nn.ConvTranspose2d(8, 8, 8, 2), nn.ConvTranspose2d(8, 8, 4, 2))
