@@ -11,9 +11,9 @@ Conv2d(256, 256, k8, s2) forward at about 1.2 TFLOP/s but its input gradient, an
 ConvTranspose2d(256, 256, k8, s2) forward, at about 0.42; the sub-pixel form of either runs at about
 1.1. Forward and backward of the book's ch. 9 layers: ConvTranspose2d 1.7× faster, Conv2d (input
 gradient only) 1.3×. In fp32 there is no gain, nor for DCGAN's k4 s2 layers between feature maps;
-the layers that read or draw the image (≤ 4 channels on that side) gain at any kernel size (see
-NARROW). So `use_fast_convs` swaps only where it measured a win and gankit calls it only under
-bf16 autocast on the CPU.
+the layers that read or draw the image (≤ 4 channels on that side) gain at k4 s2 too (see
+NARROW; measured on an AMD EPYC without AMX). So `use_fast_convs` swaps only where it measured a
+win and gankit calls it only under bf16 autocast on the CPU.
 
 The swap changes a module's class and nothing else: same parameters, buffers, state_dict keys,
 hooks and optimiser references, so checkpoints and EMA copies are unaffected. Spectrally
