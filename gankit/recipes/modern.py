@@ -4,9 +4,9 @@ weights for sampling.
 
 fashion-mnist  unconditional, on Debian's 60,000 Fashion-MNIST training images, with the main
                job's convolutional pair (gankit.recipes.main): the same architecture code
-stacked-mnist  the same recipe on Stacked MNIST (three digits as RGB, 1,000 modes): KL 0.050 and
-               0.072 on seeds 0 and 1 in about 24 minutes, where the earlier spectral-norm + hinge
-               recipe reached 0.136 in 30 (docs/benchmarks.md)
+stacked-mnist  the same recipe on Stacked MNIST (three digits as RGB, 1,000 modes): KL 0.027 and
+               0.026 on seeds 0 and 1 in about 15 minutes (bf16, AMD host), where the earlier
+               spectral-norm + hinge recipe reached 0.136 in 30 (docs/benchmarks.md)
 images         the user's own folder or zip (`--data images:DIR`): the DCGAN pair of dcgan-faces64
                at the data's own resolution, EMA, DiffAugment on small sets. The R3GAN-style
                residual pair (gankit.models.resnet) with RpGAN is one --set away; on 900 toy faces
@@ -55,7 +55,7 @@ register(
 )
 
 # 1.54 M images, 31 epochs of the 50,000 training stacks (drawn from mnist's 4,000 digits):
-# 1,451-1,464 s on 2 CPU cores in fp32 (docs/benchmarks.md)
+# 885-921 s on 2 AMD EPYC cores in bf16, 1,451-1,464 s on an Intel Xeon in fp32 (docs/benchmarks.md)
 STACKED_STEPS = 12_000
 
 register(
