@@ -38,6 +38,9 @@ class ModelConfig:
     # equal k-means clusters of the pixels), G picks its cluster from its seed; see
     # gankit.data.clusters and gankit.models.seed_clusters
     clusters: int = 0
+    # < 1: sampling (never training) scales G's seed by this towards 0, the truncation trick:
+    # more precision, less recall (gankit.models.seed_clusters)
+    truncation: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ IGNORED: dict[str, dict[str, str]] = {
             "train.d_update", "train.d_steps", "train.reuse_fake", "train.sample_every",
             "train.amp", "train.amp_cpu", "train.fast_conv", "train.compile", "model.generator",
             "model.discriminator", "model.g", "model.d", "model.latent", "model.latent_dim",
-            "model.conditional", "model.clusters",
+            "model.conditional", "model.clusters", "model.truncation",
             *(f"reg.{f.name}" for f in dataclasses.fields(Config().reg)),
         )
     },
@@ -59,6 +59,7 @@ RANGES = {
     "data.size": (lambda v: v >= 0, "0 (the spec's own size) or a side in pixels"),
     "model.latent_dim": (lambda v: v >= 1, "at least 1"),
     "model.clusters": (lambda v: v == 0 or v >= 2, "0 (off) or at least 2 clusters"),
+    "model.truncation": (lambda v: 0 < v <= 1, "a factor in (0, 1]: 1 samples the seeds as drawn"),
     "train.batch_size": (lambda v: v >= 1, "at least 1"),
     "train.epochs": (lambda v: v >= 1, "at least 1"),
     "train.steps": (lambda v: v >= 0, "0 (train epochs) or more"),
@@ -201,6 +202,11 @@ def _check_gan(cfg: Config) -> None:
     if m.clusters and m.latent == "constant":
         raise GankitError(
             "model.clusters: G reads its cluster off its seed; expected model.latent normal or uniform"
+        )
+    if m.truncation != 1.0 and m.latent != "normal":
+        raise GankitError(
+            f"model.truncation {m.truncation}: scales normal seeds towards their mean; "
+            "expected model.latent normal"
         )
     if cfg.loss.name in LIPSCHITZ_LOSSES and not lipschitz:
         raise GankitError(

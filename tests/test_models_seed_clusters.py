@@ -38,3 +38,33 @@ def test_wrapped_generator_is_a_function_of_the_seed_and_agrees_with_explicit_cl
     assert own.shape == (6, 1, 28, 28)
     assert torch.equal(own, explicit)
     assert not torch.allclose(own, other)  # the cluster does reach G
+
+
+def test_truncation_narrows_the_seed_when_sampling_only_and_keeps_the_cluster():
+    torch.manual_seed(0)
+    inner = build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 28), num_classes=5, width=4)
+    G = SeedClusters(inner, clusters=5, truncation=0.5)
+    z = torch.randn(6, 8)
+    clusters = seed_cluster(z, 5)
+    narrow = torch.cat([z[:, :1], z[:, 1:] * 0.5], 1)  # (6, 8): the cluster's number kept
+    with torch.no_grad():
+        G.eval()  # (G's batch norms use their running statistics: the order below keeps them)
+        sampled = G(z)
+        expected = inner(narrow, clusters)
+        untruncated = inner(z, clusters)
+        G.train()
+        trained = G(z, clusters)
+        as_drawn = inner(z, clusters)
+    assert torch.equal(trained, as_drawn)  # a training step sees the seeds as drawn
+    assert torch.equal(sampled, expected)
+    assert not torch.allclose(sampled, untruncated)  # the narrower seed does reach G
+
+
+def test_without_clusters_the_wrapper_only_truncates_and_passes_labels_on():
+    torch.manual_seed(0)
+    inner = build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 28), num_classes=3, width=4)
+    G = SeedClusters(inner, clusters=0, truncation=0.7).eval()
+    inner.eval()
+    z, y = torch.randn(4, 8), torch.tensor([0, 1, 2, 0])
+    with torch.no_grad():
+        assert torch.equal(G(z, y), inner(z * 0.7, y))

@@ -127,6 +127,8 @@ def test_a_hand_edited_config_is_checked_on_resume(cli, digits_csv, tmp_path):
         ({"loss": {"name": "wasserstein"}}, "needs a Lipschitz critic"),
         ({"model": {"g": {"depth": 3}}}, "model.g.depth: unknown argument of 'mlp'"),
         ({"task": "vae"}, "task 'vae': expected gan or classifier"),
+        ({"model": {"truncation": 0.0}}, r"model.truncation=0.0: expected a factor in \(0, 1\]"),
+        ({"model": {"truncation": 0.9, "latent": "uniform"}}, "expected model.latent normal"),
     ],
 )
 def test_bad_values_are_named(change, message):

@@ -1,10 +1,17 @@
-"""A generator that picks its own cluster from its seed: self-conditioning, unconditional outside.
+"""A generator that reads its seed: its own cluster (self-conditioning), and a narrower seed for
+sampling (the truncation trick).
 
 Trained with `model.clusters=K`, G and D take a cluster id as a label (D: each real image's
 k-means cluster, gankit.data.clusters). G's cluster is not a second input: it is read off the
 first seed number, whose normal quantile is cut into K equal slices, so G(z) stays a function of
 the seed alone — sampling, the explorer and evaluation treat the run as unconditional — and a
 seed draws each cluster as often as the (equal-sized) clusters hold the data.
+
+With `model.truncation=ψ` below 1, G in eval mode (every sample, grid, evaluation and the
+explorer; never a training step) scales its seed by ψ towards the mean seed, 0: samples from
+the denser middle of what G learnt, more of them like real data (precision) and fewer kinds
+(recall) (Brock et al., 2019, "Large Scale GAN Training ...", BigGAN). The first number is kept
+when it picks the cluster, so the clusters stay equally often drawn.
 """
 
 from __future__ import annotations
@@ -26,10 +33,25 @@ def seed_cluster(z: Tensor, clusters: int, latent: str = "normal") -> Tensor:
     return (u * clusters).long().clamp_(0, clusters - 1)
 
 
+def truncate(z: Tensor, psi: float, keep_first: bool = False) -> Tensor:
+    """Seeds z (B, D) scaled by psi towards 0, the first number kept when `keep_first`.
+
+    Example:
+        >>> truncate(torch.tensor([[1.0, 2.0]]), 0.5, keep_first=True).tolist()
+        [[1.0, 1.0]]
+    """
+    if not keep_first:
+        return z * psi
+    return torch.cat([z[:, :1], z[:, 1:] * psi], 1)
+
+
 class SeedClusters(nn.Module):
-    """Wraps a label-taking G: z (B, latent_dim) [+ cluster (B,)] → G(z, cluster of z).
+    """Wraps G: z (B, latent_dim) [+ labels (B,)] → G(z, cluster of z), with the seed truncated
+    outside training.
 
     Training passes the cluster it computed (the same `seed_cluster`), sampling passes none.
+    With clusters=0 G takes the labels it is given (none, or a conditional G's classes) and the
+    wrapper only truncates.
 
     Example:
         >>> from gankit.models.conditional import ConditionalDCGenerator
@@ -39,11 +61,16 @@ class SeedClusters(nn.Module):
         torch.Size([2, 1, 28, 28])
     """
 
-    def __init__(self, generator: nn.Module, *, clusters: int, latent: str = "normal"):
+    def __init__(
+        self, generator: nn.Module, *, clusters: int, latent: str = "normal", truncation=1.0
+    ):
         super().__init__()
         self.generator, self.clusters, self.latent = generator, clusters, latent
+        self.truncation = float(truncation)
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
-        if labels is None:
-            labels = seed_cluster(z, self.clusters, self.latent)
+        if self.clusters and labels is None:
+            labels = seed_cluster(z, self.clusters, self.latent)  # from the seed as drawn
+        if not self.training and self.truncation != 1.0:
+            z = truncate(z, self.truncation, keep_first=self.clusters > 0)  # (B, latent_dim)
         return self.generator(z, labels)

@@ -35,7 +35,9 @@ def build_generator_from(cfg: Config, shape: tuple[int, ...], num_classes: int) 
     m = cfg.model
     k = _label_count(cfg, num_classes)
     G = build_generator(m.generator, latent_dim=m.latent_dim, out_shape=shape, num_classes=k, **m.g)
-    return SeedClusters(G, clusters=m.clusters, latent=m.latent) if m.clusters else G
+    if not m.clusters and m.truncation == 1.0:
+        return G
+    return SeedClusters(G, clusters=m.clusters, latent=m.latent, truncation=m.truncation)
 
 
 def build_discriminator_from(cfg: Config, shape: tuple[int, ...], num_classes: int) -> nn.Module:
