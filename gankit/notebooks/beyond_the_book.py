@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Beyond the book: the main job, measured quality, stabilisers, the explorer
 #
-# Runtime at the default settings: about 8 minutes on 2 CPU cores (estimate: the main job 322–345 s,
+# Runtime at the default settings: about 8 minutes on 2 CPU cores (estimate: the main job 318–333 s,
 # measured on an AMD EPYC host; the feature CNN for evaluation once, about 1 minute, then cached;
 # the stabilised run about 1 minute). `GANKIT_SMOKE=1`: seconds.
 

@@ -18,16 +18,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gankit.config import DataConfig, LossConfig, RegularizerConfig
+from gankit.config import DataConfig, RegularizerConfig
 from gankit.recipes import Recipe, register
 from gankit.recipes.faces import FACES64_CONFIG
-from gankit.recipes.main import MAIN_CONFIG, MAIN_PAIR
+from gankit.recipes.main import MAIN_CONFIG, MAIN_PAIR, RP_LOSS, RP_REG
 
-# RpGAN + R1 + R2: γ 0.1 on both sides (on [0, 1] images; the main job's R1), lazily every 16
-# steps: the penalties' double backward is most of a step's cost (61 ms a step every 4, 38 ms
-# every 16), and within ten minutes the extra steps buy more (FID 12.2 against 15.1)
-RP_LOSS = LossConfig("rpgan")
-RP_REG = RegularizerConfig(r1=0.1, r2=0.1, r1_every=16, ema=0.999)
+# the main job's RpGAN + R1 + R2 every 16 steps: on Fashion-MNIST the penalties' double backward
+# is most of a step's cost (61 ms a step every 4, 38 ms every 16), and within ten minutes the
+# extra steps buy more (FID 12.2 against 15.1)
 # 1.92 M images, 32 epochs of 60,000: 578 s on 2 CPU cores (docs/recipes.md)
 FASHION_STEPS = 15_000
 FASHION_CONFIG = replace(
