@@ -104,12 +104,31 @@ class Run:
         inline.show(self.path / "plots" / "losses.png")
 
 
-def load_run(path: str | Path, device: str = "cpu") -> Run:
-    """Rebuild a run from its folder alone: config.json + generator.safetensors."""
+def load_run(path: str | Path, device: str = "cpu", truncation: float | None = None) -> Run:
+    """Rebuild a run from its folder alone: config.json + generator.safetensors.
+
+    `truncation` (0, 1] replaces the run's `model.truncation` for sampling: 1 draws the seeds as
+    trained, below 1 scales them towards 0 (more precision, less variety).
+
+    Example:
+        >>> run = load_run("runs/mnist", truncation=1.0)  # doctest: +SKIP
+    """
     folder = RunFolder(Path(path))
     cfg, shape, classes = read_trained(folder, "gan", "; it has no generator to load")
+    if truncation is not None:
+        cfg = _with_truncation(cfg, truncation)
     G = load_weights(build_generator_from(cfg, tuple(shape), len(classes)), folder.generator_path)
     return Run(folder.path, cfg, G.to(resolve_device(device)).eval(), shape, classes)
+
+
+def _with_truncation(cfg: Config, psi: float) -> Config:
+    if not 0 < psi <= 1:
+        raise GankitError(f"--truncation {psi}: expected a factor in (0, 1]; 1 samples as trained")
+    if psi != 1.0 and cfg.model.latent != "normal":
+        raise GankitError(
+            f"--truncation {psi}: scales normal seeds; this run's seeds are {cfg.model.latent}"
+        )
+    return replace(cfg, model=replace(cfg.model, truncation=float(psi)))
 
 
 def resolve_config(

@@ -201,17 +201,24 @@ def evaluate_cmd(
         help="auto | cnn | pixels | run:DIR | fid-inception:FILE (paper FIDs) | inception:FILE",
     ),
     seed: int = typer.Option(0, "--seed", min=0),
+    truncation: float = typer.Option(
+        None, "--truncation", help="scale G's seeds by this (0, 1] (default: the run's)"
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
 ) -> None:
     """Score a run against held-out data beside the real-vs-real floor; writes RUN/eval.json."""
+    from gankit.api import load_run
     from gankit.metrics import evaluate
     from gankit.metrics.evaluate import small_n_warning, table_rows
 
-    doc = evaluate(run_dir, n=n, against=against, features=features, seed=seed, progress=not quiet)
+    run = run_dir if truncation is None else load_run(run_dir, truncation=truncation)
+    doc = evaluate(run, n=n, against=against, features=features, seed=seed, progress=not quiet)
     warning = small_n_warning(doc)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     extra = f", features: {doc['features']}" if "features" in doc else ""
+    if doc.get("truncation", 1.0) != 1.0:
+        extra += f", seeds × {doc['truncation']:g}"
     table = Table(title=f"{run_dir}: n = {doc['n']:,} against {doc['data']} (test){extra}")
     for col in ("metric", "run", "floor (train vs test)", "better"):
         table.add_column(col, justify="left" if col in ("metric", "better") else "right")

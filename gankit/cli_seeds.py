@@ -26,11 +26,14 @@ def sample_cmd(
     out_file: Path = typer.Option(
         None, "--out", help="PNG file (default RUN/samples/sample-….png)"
     ),
+    truncation: float = typer.Option(
+        None, "--truncation", help="scale seeds by this (0, 1] (default: the run's; 1: as trained)"
+    ),
 ) -> None:
     """Draw samples from a trained generator into a PNG: a grid, one row per class, or the book's 2×3."""
     from gankit.api import load_run
 
-    run = load_run(run_dir)
+    run = load_run(run_dir, truncation=truncation)
     if per_label and (book or label is not None):
         raise GankitError("--per-label draws every class; drop --book and --label")
     if per_label or book:
@@ -44,7 +47,8 @@ def sample_cmd(
     from gankit.viz.plots import save_grid
     from gankit.viz.run_figures import grid_layout, label_suffix
 
-    path = out_file or run.path / "samples" / f"sample-seed{seed}{label_suffix(label)}.png"
+    psi = "" if truncation is None else f"-psi{truncation:g}"
+    path = out_file or run.path / "samples" / f"sample-seed{seed}{label_suffix(label)}{psi}.png"
     nrow, scale = grid_layout(n, x.shape[-1])
     save_grid(x, path, nrow=nrow, scale=scale)
     out.print(f"wrote {path}")

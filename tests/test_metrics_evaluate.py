@@ -166,9 +166,18 @@ def test_cli_evaluate(cache, gan_run, capsys):
     assert "200 test images" in warning and "200 train images" in warning
 
 
+def test_cli_evaluate_at_another_truncation_says_so(cache, gan_run, capsys):
+    code = main(["evaluate", str(gan_run.path), "--n", "200", "--quiet", "--truncation", "0.8"])
+    out = capsys.readouterr().out
+    assert code == 0 and "seeds × 0.8" in out
+    assert json.loads((gan_run.path / "eval.json").read_text())["truncation"] == 0.8
+    assert "truncation" in evaluate(gan_run.path, n=200, progress=False)  # the run's own: 1.0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["--truncation", "2"], "--truncation 2.0: expected a factor in (0, 1]"),
         (["--features", "magic"], "--features magic"),
         (["--against", "fashion-mnist:/nonexistent"], "/nonexistent"),
         (["--n", "1"], "--n"),

@@ -68,3 +68,23 @@ def test_without_clusters_the_wrapper_only_truncates_and_passes_labels_on():
     z, y = torch.randn(4, 8), torch.tensor([0, 1, 2, 0])
     with torch.no_grad():
         assert torch.equal(G(z, y), inner(z * 0.7, y))
+
+
+def test_a_truncating_wrapper_keeps_gs_own_weight_names():
+    # a run's weights must load whether or not its config truncates (it may change after training)
+    inner = build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 28), num_classes=0, width=4)
+    G = SeedClusters(inner, clusters=0, truncation=0.7)
+    assert list(G.state_dict()) == list(inner.state_dict())
+    plain = build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 28), num_classes=0, width=4)
+    plain.load_state_dict(G.state_dict())  # wrapped → plain
+    other = SeedClusters(
+        build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 28), num_classes=0, width=4),
+        clusters=0,
+    )
+    other.load_state_dict(plain.state_dict())  # plain → wrapped
+    for a, b in zip(inner.state_dict().values(), other.state_dict().values(), strict=True):
+        assert torch.equal(a, b)
+    # with clusters the wrapper's own names stay (runs already trained so load as they are)
+    inner = build_generator("cdcgan", latent_dim=8, out_shape=(1, 28, 28), num_classes=3, width=4)
+    clustered = SeedClusters(inner, clusters=3)
+    assert all(k.startswith("generator.") for k in clustered.state_dict())

@@ -120,9 +120,27 @@ def test_cli_walks_for_an_unconditional_run_default_paths(runs, cli):
     assert {"walk-linear-0-1.png", "seed-math-0-9.png", "book-seed0.png"} <= names
 
 
+def test_truncation_is_chosen_when_sampling(runs, cli):
+    run = runs["plain"]
+    as_trained = gankit.load_run(run).sample(4, seed=1)
+    narrow = gankit.load_run(run, truncation=0.5)
+    assert narrow.config.model.truncation == 0.5
+    assert not torch.allclose(narrow.sample(4, seed=1), as_trained)
+    assert torch.equal(gankit.load_run(run, truncation=1.0).sample(4, seed=1), as_trained)
+    code, _, err = cli("sample", run, "--n", "4", "--truncation", "0.5")
+    assert code == 0, err
+    assert (run / "samples" / "sample-seed0-psi0.5.png").exists()
+
+
 @pytest.mark.parametrize(
     ("kind", "args", "message"),
     [
+        (
+            "plain",
+            ["sample", "--truncation", "1.5"],
+            "--truncation 1.5: expected a factor in (0, 1]",
+        ),
+        ("plain", ["sample", "--truncation", "0"], "--truncation 0.0: expected a factor"),
         ("conv", ["sample", "--label", "10"], "--label 10: expected 0–9"),
         ("conv", ["interpolate", "--label", "-1"], "--label -1: expected 0–9"),
         ("plain", ["sample", "--label", "1"], "is not conditional"),

@@ -160,6 +160,7 @@ def evaluate_images(
         "split": "test",  # generated samples are compared with the test split
         "floor_split": "train",  # the floor: n train images against the same n test images
         "kid_subset_size": kid_size,
+        "truncation": run.config.model.truncation,  # the seeds' scale the samples were drawn at
         "floor": floor,
     }
 

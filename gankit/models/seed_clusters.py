@@ -67,6 +67,11 @@ class SeedClusters(nn.Module):
         super().__init__()
         self.generator, self.clusters, self.latent = generator, clusters, latent
         self.truncation = float(truncation)
+        if not clusters:
+            # only truncating: keep G's own state_dict keys, so that a run's weights load with
+            # or without the wrapper (truncation may change after training)
+            self._register_state_dict_hook(_unprefix)
+            self._register_load_state_dict_pre_hook(_prefix)
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         if self.clusters and labels is None:
@@ -74,3 +79,17 @@ class SeedClusters(nn.Module):
         if not self.training and self.truncation != 1.0:
             z = truncate(z, self.truncation, keep_first=self.clusters > 0)  # (B, latent_dim)
         return self.generator(z, labels)
+
+
+def _unprefix(module: nn.Module, state: dict, prefix: str, local_metadata) -> None:
+    """state_dict hook: 'generator.x' → 'x' under this module's prefix."""
+    inner = prefix + "generator."
+    for key in [k for k in state if k.startswith(inner)]:
+        state[prefix + key[len(inner) :]] = state.pop(key)
+
+
+def _prefix(state: dict, prefix: str, *args) -> None:
+    """load_state_dict pre-hook: 'x' → 'generator.x' under this module's prefix."""
+    inner = prefix + "generator."
+    for key in [k for k in state if k.startswith(prefix) and not k.startswith(inner)]:
+        state[inner + key[len(prefix) :]] = state.pop(key)

@@ -116,9 +116,11 @@ function drawLosses(data) {
 function describe(info) {
   $("run-name").textContent = info.run;
   const kind = info.conditional ? `conditional on ${info.classes.length} classes` : "unconditional";
+  const psi = info.config.model.truncation ?? 1;  // the truncation trick: seeds scaled at sampling
+  const scaled = psi !== 1 ? ` scaled by ${psi}` : "";
   $("run-info").textContent = `recipe ${info.recipe || "(custom)"} · ${info.steps} steps · ` +
     `samples of shape ${info.shape.join("×")} · ${kind} · seeds: ${info.latent_dim} ` +
-    `${info.latent} numbers · loss ${info.loss}`;
+    `${info.latent} numbers${scaled} · loss ${info.loss}`;
   const top = String(Math.min(info.limits.seed, Number.MAX_SAFE_INTEGER));
   $("seed").max = $("seed-a").max = $("seed-b").max = top;
 }
