@@ -66,6 +66,22 @@ def test_sliders_move_the_samples(plain):
     assert len({still, moved, other}) == 3
 
 
+def test_psi_narrows_every_picture_and_1_draws_as_trained(plain, tiny_run):
+    assert plain.get("/api/info").json()["truncation"] == 1.0  # the run's own
+    base = {"seed": 3, "n": 4}
+    as_run = plain.get("/api/sample", params=base).content
+    assert plain.get("/api/sample", params={**base, "psi": 1}).content == as_run
+    narrow = plain.get("/api/sample", params={**base, "psi": 0.5}).content
+    assert narrow != as_run
+    expected = samples_png(gankit.load_run(tiny_run, truncation=0.5).sample(4, seed=3))
+    assert narrow == expected  # the same pictures as `gankit sample --truncation 0.5`
+    assert plain.get("/api/sample", params=base).content == as_run  # nothing left behind
+    walk = {"seed_a": 0, "seed_b": 1}
+    for path in ("/api/strip", "/api/interpolate"):
+        wide = plain.get(path, params=walk).content
+        assert plain.get(path, params={**walk, "psi": 0.5}).content != wide
+
+
 def test_labels_choose_the_class(cond):
     threes = png(cond.get("/api/sample", params={"seed": 1, "n": 4, "label": 3}))
     fours = png(cond.get("/api/sample", params={"seed": 1, "n": 4, "label": 4}))
@@ -109,6 +125,8 @@ BAD = [
     ("/api/interpolate", {"seed_b": -3}, "seed_b:"),
     ("/api/strip", {"steps": 1}, "steps:"),
     ("/api/strip", {"steps": 33}, "steps:"),
+    ("/api/sample", {"psi": 0}, "psi:"),
+    ("/api/strip", {"psi": 1.5}, "psi:"),
 ]
 
 

@@ -98,6 +98,13 @@ def test_plain_run_hides_the_label_picker(chromium, plain_url, artifacts):
     assert page.locator("#label-row").is_hidden()
     assert "unconditional" in page.inner_text("#run-info")
     first = shot(page, "#grid", artifacts / "explorer-plain-seed0.png")
+    assert page.locator("#psi-box").is_visible()  # normal seeds: the truncation slider
+    assert page.inner_text("#psi-value") == "1.00"
+    page.fill("#psi", "0.5")
+    narrow = shot(page, "#grid", artifacts / "explorer-plain-psi050.png")
+    assert page.inner_text("#psi-value") == "0.50" and changed(first, narrow) > 0.02
+    page.fill("#psi", "1")
+    assert changed(first, shot(page, "#grid", artifacts / "explorer-plain-psi100.png")) == 0
     page.click("#new-samples")  # a random seed: another grid
     other = shot(page, "#grid", artifacts / "explorer-plain-new.png")
     assert changed(first, other) > 0.02

@@ -7,6 +7,9 @@ GET /api/sample        ?seed=S&n=N[&label=L][&d0=..&d1=..&d2=..]  a PNG grid of 
 GET /api/interpolate   ?seed_a=A&seed_b=B&t=T[&label=L][&mode=linear|slerp]  one PNG sample
 GET /api/strip         ?seed_a=A&seed_b=B&steps=K[&label=L][&mode=…]  K samples from A to B
 
+The three picture routes take `psi` (0, 1] too: the seeds' scale (the truncation trick) for that
+picture, where the run's seeds are normal; without it, the run's own `model.truncation`.
+
 Bad parameters answer 400 with {"error": "<parameter>: <what was expected>"}. The server never
 reads a path from a request: the run folder is fixed when the app is made.
 """
@@ -96,6 +99,7 @@ def _add_api(app, ex: Explorer) -> None:
     seed_q = {"ge": 0, "le": MAX_SEED}
     move_q = {"ge": -MAX_MOVE, "le": MAX_MOVE}
     mode_q = {"pattern": "^(linear|slerp)$"}
+    psi_q = {"gt": 0.0, "le": 1.0}
 
     @app.get("/api/info")
     def api_info():
@@ -118,8 +122,9 @@ def _add_api(app, ex: Explorer) -> None:
         d0: float = Query(0.0, **move_q),
         d1: float = Query(0.0, **move_q),
         d2: float = Query(0.0, **move_q),
+        psi: float | None = Query(None, **psi_q),
     ):
-        x = ex.sample(Picture(seed=seed, n=n, label=label, moves=(d0, d1, d2)))
+        x = ex.sample(Picture(seed=seed, n=n, label=label, moves=(d0, d1, d2), psi=psi))
         classes_in_turn = info["conditional"] and label is None and n >= 10
         return _png(samples_png(x, nrow=10 if classes_in_turn else None))  # a column per class
 
@@ -130,8 +135,9 @@ def _add_api(app, ex: Explorer) -> None:
         t: float = Query(0.5, ge=0.0, le=1.0),
         label: int | None = Query(None),
         mode: str = Query("linear", **mode_q),
+        psi: float | None = Query(None, **psi_q),
     ):
-        return _png(samples_png(ex.between(seed_a, seed_b, [t], label, mode)))
+        return _png(samples_png(ex.between(seed_a, seed_b, [t], label, mode, psi)))
 
     @app.get("/api/strip")
     def api_strip(
@@ -140,7 +146,8 @@ def _add_api(app, ex: Explorer) -> None:
         steps: int = Query(8, ge=2, le=32),
         label: int | None = Query(None),
         mode: str = Query("linear", **mode_q),
+        psi: float | None = Query(None, **psi_q),
     ):
         ts = [k / (steps - 1) for k in range(steps)]
-        x = ex.between(seed_a, seed_b, ts, label, mode)
+        x = ex.between(seed_a, seed_b, ts, label, mode, psi)
         return _png(samples_png(x, nrow=steps))

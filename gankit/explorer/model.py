@@ -9,6 +9,7 @@ never see each other's half-finished work (`generate` flips G's train/eval mode)
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -18,6 +19,7 @@ from gankit.api import Run
 from gankit.config import to_dict
 from gankit.errors import GankitError
 from gankit.losses import get_loss
+from gankit.models.seed_clusters import SeedClusters
 from gankit.train.latent import interpolate, seeded_latent
 from gankit.viz.plots import grid_png
 
@@ -32,12 +34,14 @@ _SPREAD = {"normal": 1.0, "uniform": 12**-0.5, "constant": 0.5}
 
 @dataclass(frozen=True)
 class Picture:
-    """What to draw. `moves[k]` shifts every seed along direction k (in standard deviations)."""
+    """What to draw. `moves[k]` shifts every seed along direction k (in standard deviations);
+    `psi` scales the seeds for this picture (the truncation trick; None: the run's own)."""
 
     seed: int = 0
     n: int = 1
     label: int | None = None
     moves: tuple[float, ...] = ()
+    psi: float | None = None
 
 
 class Explorer:
@@ -55,6 +59,9 @@ class Explorer:
         m = run.config.model
         self.kind, self.dim = m.latent, m.latent_dim
         self.directions = self._directions()  # (DIRECTIONS, dim), unit length
+        if self.kind == "normal" and not isinstance(run.G, SeedClusters):
+            # a wrapper that only truncates, so that every picture can choose its own ψ
+            run.G = SeedClusters(run.G, clusters=0, truncation=m.truncation).eval()
 
     def _directions(self) -> Tensor:
         u = torch.cat(
@@ -76,6 +83,7 @@ class Explorer:
             "is_image": len(run.shape) == 3,
             "latent": self.kind,
             "latent_dim": self.dim,
+            "truncation": cfg.model.truncation,  # the run's ψ; pictures may ask for another
             "loss": cfg.loss.name,
             "ideal_d": loss.ideal_d,
             "ideal_g": loss.ideal_g,
@@ -100,11 +108,30 @@ class Explorer:
             return torch.full((n,), label, dtype=torch.long)
         return torch.arange(n) % len(self.run.classes)
 
-    def _generate(self, z: Tensor, labels: Tensor | None) -> Tensor:
+    @contextmanager
+    def _truncation(self, psi: float | None):
+        """G draws at ψ = `psi` inside (None: the run's own); call with the lock held."""
+        if psi is None:
+            yield
+            return
+        if not 0 < psi <= 1:
+            raise GankitError(
+                f"psi={psi}: expected a factor in (0, 1]; 1 draws the seeds as trained"
+            )
+        if self.kind != "normal":
+            raise GankitError(f"psi={psi}: scales normal seeds; this run's seeds are {self.kind}")
+        G, before = self.run.G, self.run.G.truncation
+        G.truncation = float(psi)
+        try:
+            yield
+        finally:
+            G.truncation = before
+
+    def _generate(self, z: Tensor, labels: Tensor | None, psi: float | None = None) -> Tensor:
         """G on seeds z (n, dim) → float32 samples on the CPU."""
         G = self.run.G
         device = next(G.parameters()).device
-        with self.lock, torch.inference_mode():
+        with self.lock, self._truncation(psi), torch.inference_mode():
             y = labels.to(device) if labels is not None else None
             return G(z.to(device), y).float().cpu()
 
@@ -114,10 +141,10 @@ class Explorer:
             raise GankitError(f"n={pic.n}: expected 1–{MAX_N}")
         self.check_label(pic.label)
         if not any(pic.moves):
-            with self.lock, torch.inference_mode():
+            with self.lock, self._truncation(pic.psi), torch.inference_mode():
                 return self.run.sample(pic.n, seed=pic.seed, label=pic.label)
         z = seeded_latent(self.kind, pic.n, self.dim, pic.seed) + self._offset(pic.moves)
-        return self._generate(z, self._labels(pic.n, pic.label))
+        return self._generate(z, self._labels(pic.n, pic.label), pic.psi)
 
     def _offset(self, moves: tuple[float, ...]) -> Tensor:
         if len(moves) > DIRECTIONS:
@@ -126,14 +153,16 @@ class Explorer:
         m[: len(moves)] = torch.tensor(moves, dtype=torch.float32)
         return (m[:, None] * self.directions).sum(0) * _SPREAD.get(self.kind, 1.0)  # (dim,)
 
-    def between(self, seed_a: int, seed_b: int, ts, label: int | None, mode: str) -> Tensor:
+    def between(
+        self, seed_a: int, seed_b: int, ts, label: int | None, mode: str, psi: float | None = None
+    ) -> Tensor:
         """One sample per fraction in `ts` on the way from seed_a's seed to seed_b's: (T, …)."""
         self.check_label(label)
         a = seeded_latent(self.kind, 1, self.dim, seed_a)  # (1, dim)
         b = seeded_latent(self.kind, 1, self.dim, seed_b)
         z = interpolate(a, b, ts, mode)  # (T, dim)
         label = label if label is not None or not self.run.conditional else 0
-        return self._generate(z, self._labels(z.shape[0], label))
+        return self._generate(z, self._labels(z.shape[0], label), psi)
 
 
 def samples_png(x: Tensor, nrow: int | None = None) -> bytes:

@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { info: null, moves: [] };
+const state = { info: null, moves: [], psi: null };  // psi: null for runs with no normal seeds
 
 function showError(text) { $("status").textContent = text || ""; }
 
@@ -28,7 +28,9 @@ function seedValue(input) {
 
 function labelParams() {
   const v = $("label").value;
-  return state.info.conditional && v !== "" ? { label: v } : {};
+  const params = state.info.conditional && v !== "" ? { label: v } : {};
+  if (state.psi !== null) params.psi = state.psi.toFixed(2);
+  return params;
 }
 
 function updateGrid() {
@@ -65,6 +67,22 @@ function makeSliders(count, limit) {
       updateGrid();
     });
   }
+}
+
+function makePsiSlider(info) {
+  if (info.latent !== "normal") return;
+  state.psi = info.truncation;
+  const input = $("psi");
+  input.value = info.truncation;
+  $("psi-value").textContent = info.truncation.toFixed(2);
+  $("psi-default").textContent = `This run samples at ${info.truncation}.`;
+  $("psi-box").classList.remove("hidden");
+  input.addEventListener("input", () => {
+    state.psi = Number(input.value);
+    $("psi-value").textContent = state.psi.toFixed(2);
+    updateGrid();
+    updateInterpolation();
+  });
 }
 
 function makeLabelPicker(info) {
@@ -116,7 +134,7 @@ function drawLosses(data) {
 function describe(info) {
   $("run-name").textContent = info.run;
   const kind = info.conditional ? `conditional on ${info.classes.length} classes` : "unconditional";
-  const psi = info.config.model.truncation ?? 1;  // the truncation trick: seeds scaled at sampling
+  const psi = info.truncation;  // the truncation trick: seeds scaled at sampling
   const scaled = psi !== 1 ? ` scaled by ${psi}` : "";
   $("run-info").textContent = `recipe ${info.recipe || "(custom)"} · ${info.steps} steps · ` +
     `samples of shape ${info.shape.join("×")} · ${kind} · seeds: ${info.latent_dim} ` +
@@ -132,6 +150,7 @@ async function start() {
   state.info = info;
   describe(info);
   makeLabelPicker(info);
+  makePsiSlider(info);
   makeSliders(info.limits.directions, info.limits.move);
   ["seed", "n"].forEach((id) => $(id).addEventListener("change", updateGrid));
   $("new-samples").addEventListener("click", () => {
