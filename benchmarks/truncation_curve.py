@@ -19,7 +19,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from gankit.api import load_run  # noqa: E402
-from gankit.metrics.evaluate import evaluate_images  # noqa: E402
+from gankit.metrics import evaluate  # noqa: E402
 
 PSIS = (1.0, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5)
 SHOWN = (1.0, 0.9, 0.7, 0.5)  # a row of samples each
@@ -31,7 +31,7 @@ def scores(run_dir: str, n: int, psis) -> list[dict]:
     docs = []
     for psi in psis:
         run = load_run(run_dir, truncation=psi)
-        doc = evaluate_images(run, n, run.config.data.spec, "auto", seed=0, progress=False)
+        doc = evaluate(run, n=n, progress=False, save=False)  # the run's eval.json untouched
         print(
             f"ψ {psi:.2f}: FID {doc['fid']:.2f}  precision {doc['precision']:.3f}  "
             f"recall {doc['recall']:.3f}  density {doc['density']:.3f}  "

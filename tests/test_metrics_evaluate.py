@@ -171,7 +171,10 @@ def test_cli_evaluate_at_another_truncation_says_so(cache, gan_run, capsys):
     out = capsys.readouterr().out
     assert code == 0 and "seeds × 0.8" in out
     assert json.loads((gan_run.path / "eval.json").read_text())["truncation"] == 0.8
-    assert "truncation" in evaluate(gan_run.path, n=200, progress=False)  # the run's own: 1.0
+    assert evaluate(gan_run.path, n=200, progress=False)["truncation"] == 1.0  # the run's own
+    written = (gan_run.path / "eval.json").read_text()
+    narrow = evaluate(gankit.load_run(gan_run.path, truncation=0.5), n=200, save=False)
+    assert narrow["truncation"] == 0.5 and (gan_run.path / "eval.json").read_text() == written
 
 
 @pytest.mark.parametrize(

@@ -41,8 +41,10 @@ def evaluate(
     features: str = "auto",
     seed: int = 0,
     progress: bool = True,
+    save: bool = True,
 ) -> dict:
-    """Score `run` (a run folder or a loaded run); writes and returns RUN/eval.json's dict.
+    """Score `run` (a run folder or a loaded run); writes (unless `save` is False) and returns
+    RUN/eval.json's dict.
 
     n samples exactly; None picks a default (10,000 images capped at what the data holds, the
     benchmark sets' own n). An n larger than the reference data holds is refused, not cut.
@@ -69,7 +71,10 @@ def evaluate(
         doc = evaluate_pattern(run, n or DEFAULT_N, spec)
     else:
         doc = evaluate_images(run, n, spec, features, seed, progress)
-    atomic_write_bytes(RunFolder(run.path).eval_path, (json.dumps(doc, indent=2) + "\n").encode())
+    if save:
+        atomic_write_bytes(
+            RunFolder(run.path).eval_path, (json.dumps(doc, indent=2) + "\n").encode()
+        )
     return doc
 
 
