@@ -14,6 +14,7 @@ from gankit.config import Config, apply_overrides
 from gankit.device import resolve_device
 from gankit.errors import GankitError
 from gankit.models import model_args
+from gankit.models.seed_clusters import check_truncation
 from gankit.recipes import get_recipe
 from gankit.runs import RunFolder, default_run_path, load_weights, read_trained
 from gankit.train.build import build_generator_from
@@ -116,19 +117,10 @@ def load_run(path: str | Path, device: str = "cpu", truncation: float | None = N
     folder = RunFolder(Path(path))
     cfg, shape, classes = read_trained(folder, "gan", "; it has no generator to load")
     if truncation is not None:
-        cfg = _with_truncation(cfg, truncation)
+        psi = check_truncation(truncation, cfg.model.latent, "--truncation")
+        cfg = replace(cfg, model=replace(cfg.model, truncation=psi))
     G = load_weights(build_generator_from(cfg, tuple(shape), len(classes)), folder.generator_path)
     return Run(folder.path, cfg, G.to(resolve_device(device)).eval(), shape, classes)
-
-
-def _with_truncation(cfg: Config, psi: float) -> Config:
-    if not 0 < psi <= 1:
-        raise GankitError(f"--truncation {psi}: expected a factor in (0, 1]; 1 samples as trained")
-    if psi != 1.0 and cfg.model.latent != "normal":
-        raise GankitError(
-            f"--truncation {psi}: scales normal seeds; this run's seeds are {cfg.model.latent}"
-        )
-    return replace(cfg, model=replace(cfg.model, truncation=float(psi)))
 
 
 def resolve_config(

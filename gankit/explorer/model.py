@@ -19,7 +19,7 @@ from gankit.api import Run
 from gankit.config import to_dict
 from gankit.errors import GankitError
 from gankit.losses import get_loss
-from gankit.models.seed_clusters import SeedClusters
+from gankit.models.seed_clusters import SeedClusters, check_truncation
 from gankit.train.latent import interpolate, seeded_latent
 from gankit.viz.plots import grid_png
 
@@ -111,17 +111,13 @@ class Explorer:
     @contextmanager
     def _truncation(self, psi: float | None):
         """G draws at ψ = `psi` inside (None: the run's own); call with the lock held."""
-        if psi is None:
+        if psi is not None:
+            psi = check_truncation(psi, self.kind, "psi")
+        G = self.run.G
+        if psi is None or not isinstance(G, SeedClusters):  # unwrapped: seeds not normal, ψ 1
             yield
             return
-        if not 0 < psi <= 1:
-            raise GankitError(
-                f"psi={psi}: expected a factor in (0, 1]; 1 draws the seeds as trained"
-            )
-        if self.kind != "normal":
-            raise GankitError(f"psi={psi}: scales normal seeds; this run's seeds are {self.kind}")
-        G, before = self.run.G, self.run.G.truncation
-        G.truncation = float(psi)
+        before, G.truncation = G.truncation, psi
         try:
             yield
         finally:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from gankit.errors import GankitError
+
 
 def seed_cluster(z: Tensor, clusters: int, latent: str = "normal") -> Tensor:
     """The cluster (B,) of seeds z (B, latent_dim): the first number's quantile in K equal slices.
@@ -43,6 +45,21 @@ def truncate(z: Tensor, psi: float, keep_first: bool = False) -> Tensor:
     if not keep_first:
         return z * psi
     return torch.cat([z[:, :1], z[:, 1:] * psi], 1)
+
+
+def check_truncation(psi: float, latent: str, name: str) -> float:
+    """`psi` as a float when it is a truncation factor a run with `latent` seeds can draw at;
+    otherwise a GankitError that names `name` (the flag or field it came from).
+
+    Example:
+        >>> check_truncation(1, "uniform", "--truncation")
+        1.0
+    """
+    if not 0 < psi <= 1:
+        raise GankitError(f"{name} {psi}: expected a factor in (0, 1]; 1 samples as trained")
+    if psi != 1.0 and latent != "normal":
+        raise GankitError(f"{name} {psi}: scales normal seeds; this run's seeds are {latent}")
+    return float(psi)
 
 
 class SeedClusters(nn.Module):
