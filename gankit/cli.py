@@ -204,6 +204,9 @@ def evaluate_cmd(
     truncation: float = typer.Option(
         None, "--truncation", help="scale G's seeds by this (0, 1] (default: the run's)"
     ),
+    repeats: int = typer.Option(
+        1, "--repeats", min=1, help="score this many independent draws: mean ± their spread"
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
 ) -> None:
     """Score a run against held-out data beside the real-vs-real floor; writes RUN/eval.json."""
@@ -212,13 +215,18 @@ def evaluate_cmd(
     from gankit.metrics.evaluate import small_n_warning, table_rows
 
     run = run_dir if truncation is None else load_run(run_dir, truncation=truncation)
-    doc = evaluate(run, n=n, against=against, features=features, seed=seed, progress=not quiet)
+    doc = evaluate(
+        run, n=n, against=against, features=features, seed=seed, progress=not quiet,
+        repeats=repeats,
+    )  # fmt: skip
     warning = small_n_warning(doc)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     extra = f", features: {doc['features']}" if "features" in doc else ""
     if doc.get("truncation", 1.0) != 1.0:
         extra += f", seeds × {doc['truncation']:g}"
+    if "repeats" in doc:
+        extra += f"; mean ± sd of {doc['repeats']['count']} draws (classes: the worst draw)"
     table = Table(title=f"{run_dir}: n = {doc['n']:,} against {doc['data']} (test){extra}")
     for col in ("metric", "run", "floor (train vs test)", "better"):
         table.add_column(col, justify="left" if col in ("metric", "better") else "right")

@@ -111,6 +111,14 @@ def test_explicit_n_is_honoured_for_the_benchmark_sets(tmp_path):
     )
     assert evaluate(run.path, n=10_000)["n"] == 10_000
     assert evaluate(run.path)["n"] == 2_500
+    # repeats draw new samples against the same test points: the floor has no spread
+    one = [evaluate(run, n=500, seed=s, save=False) for s in (0, 1)]
+    doc = evaluate(run, n=500, repeats=2, save=False)
+    assert doc["modes"] == min(d["modes"] for d in one) and doc["repeats"]["seeds"] == [0, 1]
+    assert doc["high_quality"] == pytest.approx(
+        (one[0]["high_quality"] + one[1]["high_quality"]) / 2
+    )
+    assert set(doc["repeats"]["floor_std"].values()) == {0.0}
 
 
 def test_pattern_runs_get_the_distance_to_1010(tmp_path):
@@ -177,6 +185,26 @@ def test_cli_evaluate_at_another_truncation_says_so(cache, gan_run, capsys):
     assert narrow["truncation"] == 0.5 and (gan_run.path / "eval.json").read_text() == written
 
 
+def test_repeats_score_disjoint_draws_and_keep_their_spread(cache, gan_run, capsys):
+    one = [evaluate(gan_run, n=200, seed=s, progress=False, save=False) for s in (3, 4)]
+    doc = evaluate(gan_run.path, n=200, seed=3, repeats=2, progress=False)
+    assert one[0]["fid"] != one[1]["fid"]  # the two draws differ: there is a spread to show
+    assert doc["fid"] == pytest.approx((one[0]["fid"] + one[1]["fid"]) / 2)
+    assert doc["repeats"]["draws"]["precision"] == [d["precision"] for d in one]
+    assert doc["repeats"]["seeds"] == [3, 4] and doc["n"] == 200
+    assert json.loads((gan_run.path / "eval.json").read_text()) == doc
+    code = main(["evaluate", str(gan_run.path), "--n", "200", "--quiet", "--repeats", "2"])
+    out = capsys.readouterr().out
+    assert code == 0 and "mean ± sd of 2 draws" in out and " ± " in out
+
+
+def test_repeats_are_refused_where_nothing_is_drawn_again(tmp_path, capsys):
+    run = gankit.train("gan-1010", out=tmp_path / "p", steps=5, progress=False)
+    assert main(["evaluate", str(run.path), "--repeats", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "--repeats 3: only image runs and the mode benchmarks" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -186,6 +214,7 @@ def test_cli_evaluate_at_another_truncation_says_so(cache, gan_run, capsys):
         (["--n", "1"], "--n"),
         (["--n", "5"], "--n 5: expected at least 12"),
         (["--n", "5000"], "--n 5000: the reference holds 1,000 test"),
+        (["--repeats", "0"], "--repeats"),
     ],
 )
 def test_cli_evaluate_bad_input(gan_run, capsys, args, message):

@@ -25,6 +25,7 @@ from gankit.metrics.labels import label_accuracy
 from gankit.metrics.mode_benchmarks import benchmark_name, mode_metrics
 from gankit.metrics.modes import mode_coverage
 from gankit.metrics.prdc import prdc
+from gankit.metrics.spread import combine, draw_seeds
 from gankit.runs import RunFolder, atomic_write_bytes
 
 KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
@@ -42,12 +43,15 @@ def evaluate(
     seed: int = 0,
     progress: bool = True,
     save: bool = True,
+    repeats: int = 1,
 ) -> dict:
     """Score `run` (a run folder or a loaded run); writes (unless `save` is False) and returns
     RUN/eval.json's dict.
 
     n samples exactly; None picks a default (10,000 images capped at what the data holds, the
     benchmark sets' own n). An n larger than the reference data holds is refused, not cut.
+    `repeats` > 1 scores that many independent draws of n samples and keeps their means, with
+    the spread under "repeats" (gankit.metrics.spread).
 
     Example:
         >>> report = evaluate("runs/demo", n=1000)  # doctest: +SKIP
@@ -55,8 +59,15 @@ def evaluate(
     """
     if n is not None and n < 2:
         raise GankitError(f"--n {n}: expected at least 2 samples")
+    draw_seeds(seed, 1, repeats, 1)  # a bad count fails before any work
     run = _load(run)
     spec = against or run.config.data.spec
+    fixed = run.config.task == "classifier" or (len(run.shape) == 1 and not benchmark_name(spec))
+    if repeats > 1 and fixed:
+        raise GankitError(
+            f"--repeats {repeats}: only image runs and the mode benchmarks draw new samples "
+            "per repeat; this run is scored once"
+        )
     if run.config.task == "classifier":
         from gankit.train.classifier import evaluate_classifier
 
@@ -65,12 +76,19 @@ def evaluate(
 
         test = load_data(spec, "test")
         doc = {"data": spec, "split": "test", **evaluate_classifier(run.model, test)}
-    elif benchmark_name(spec):  # ring-8, grid-25, stacked-mnist: modes covered, KL to uniform
-        doc = mode_metrics(run, n, seed)
-    elif len(run.shape) == 1:
+    elif fixed:
         doc = evaluate_pattern(run, n or DEFAULT_N, spec)
     else:
-        doc = evaluate_images(run, n, spec, features, seed, progress)
+
+        def draw(first_seed: int) -> dict:
+            if benchmark_name(spec):  # ring-8, grid-25, stacked-mnist: modes, KL to uniform
+                return mode_metrics(run, n, first_seed)
+            return evaluate_images(run, n, spec, features, first_seed, progress)
+
+        docs = [draw(seed)]
+        seeds = draw_seeds(seed, docs[0]["n"], repeats, CHUNK)
+        docs += [draw(s) for s in seeds[1:]]
+        doc = combine(docs, seeds)
     if save:
         atomic_write_bytes(
             RunFolder(run.path).eval_path, (json.dumps(doc, indent=2) + "\n").encode()
@@ -233,18 +251,29 @@ TABLE = (
 
 
 def table_rows(doc: dict) -> list[tuple[str, str, str, str]]:
-    """(metric, value, floor, better) for each metric present in an eval.json dict."""
+    """(metric, value, floor, better) for each metric present in an eval.json dict; with repeats,
+    each mean followed by ± its standard deviation over the draws.
+
+    Example:
+        >>> table_rows({"fid": 35.0, "floor": {"fid": 25.0}, "repeats": {"std": {"fid": 7.07}}})
+        [('FID', '35.00 ± 7.07', '25.00', 'lower')]
+    """
     floor = doc.get("floor", {})
+    spread = doc.get("repeats", {})
+    std, floor_std = spread.get("std", {}), spread.get("floor_std", {})
     rows = []
     for key, label, better in TABLE:
         if key in doc:
-            rows.append((label, _fmt(doc[key]), _fmt(floor.get(key)), better))
+            value, base = _fmt(doc[key], std.get(key)), _fmt(floor.get(key), floor_std.get(key))
+            rows.append((label, value, base, better))
     return rows
 
 
-def _fmt(v) -> str:
+def _fmt(v, sd: float | None = None) -> str:
     if v is None:
         return "–"
     if isinstance(v, int):
         return str(v)
-    return f"{v:.4f}" if abs(v) < 10 else f"{v:.2f}"
+    digits = 4 if abs(v) < 10 else 2
+    # a floor read on fixed data (the mode benchmarks' test split) has no spread to show
+    return f"{v:.{digits}f} ± {sd:.{digits}f}" if sd else f"{v:.{digits}f}"
