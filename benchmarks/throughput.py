@@ -278,25 +278,37 @@ def main() -> None:
                 f"compile time (first steps of the compiled side): {time.perf_counter() - t0:.1f} s"
             )
     images, spent = dict.fromkeys(sides, 0), dict.fromkeys(sides, 0.0)
+    per_round: dict[str, list[float]] = {name: [] for name in sides}  # images/s, round by round
     for _ in range(args.rounds):
         for name, run in sides.items():
-            t0 = time.perf_counter()
+            t0, done = time.perf_counter(), 0
             while time.perf_counter() - t0 < args.seconds / args.rounds:
-                images[name] += run(steps_per_call(name))
+                done += run(steps_per_call(name))
             sync(device)
-            spent[name] += time.perf_counter() - t0
+            took = time.perf_counter() - t0
+            images[name] += done
+            spent[name] += took
+            per_round[name].append(done / took)
     rates = {name: images[name] / spent[name] for name in sides}
 
     per_image = flops_per_image(eager, on_device, batch, device)
     amp = eager.autocast()
     dtype = amp.fast_dtype if isinstance(amp, torch.autocast) else torch.float32
     peak = matmul_rate(device, dtype)
-    best = max(rates[n] for n in sides if n.startswith("gankit"))
-    print(f"{'side':<24} {'images/s':>10} {'best gankit ÷ this':>19} {'GFLOP/s':>9} {'of peak':>8}")
+    best_side = max((n for n in sides if n.startswith("gankit")), key=rates.get)
+    best = rates[best_side]
+    print(
+        f"{'side':<24} {'images/s':>10} {'best gankit ÷ this':>19} {'per round':>13} "
+        f"{'GFLOP/s':>9} {'of peak':>8}"
+    )
     for name, rate in rates.items():
         achieved = per_image * rate
+        # the ratio within each round (the two sides minutes apart at most): how far the
+        # machine's drift moves it
+        ratios = [b / r for b, r in zip(per_round[best_side], per_round[name], strict=True)]
+        spread = f"{min(ratios):.2f}–{max(ratios):.2f}×"
         print(
-            f"{name:<24} {rate:10,.0f} {best / rate:18.2f}× {achieved / 1e9:9.1f} "
+            f"{name:<24} {rate:10,.0f} {best / rate:18.2f}× {spread:>13} {achieved / 1e9:9.1f} "
             f"{achieved / peak:8.1%}"
         )
     left_out = ", without its penalties" if eager.d_penalties else ""
