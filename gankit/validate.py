@@ -50,7 +50,7 @@ CHOICES = {
     "train.lr_decay": ("none", "linear"),
     "train.lr_schedule": ("constant", "one-cycle"),
     "train.fast_conv": ("auto", "on", "off"),
-    "train.compile": ("auto", "on", "off"),
+    "train.compile": ("auto", "on", "off", "graphs"),
     "model.latent": ("normal", "uniform", "constant"),
 }
 

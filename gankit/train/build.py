@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import torch
 from torch import nn
 
@@ -105,10 +107,15 @@ def build_gan(
     plan = compile_plan(t.compile, dev, hand is not None)
     if plan.startswith("hand"):
         gan.fast_step = hand
-    elif plan == "torch":
-        # in place, after the EMA copy of G (which stays eager); D stays eager under a penalty
+    elif plan in ("torch", "graphs"):
+        # in place, after the EMA copy of G (which stays eager); D stays eager under a penalty.
+        # "reduce-overhead" replays each compiled graph as a CUDA graph: one launch for all of
+        # its kernels, where the book's small models spend their step launching kernels
+        if plan == "graphs" and int(os.environ.get("WORLD_SIZE", "1")) > 1:
+            raise GankitError("train.compile graphs: one process only; expected on under torchrun")
         for model in (G,) if gan.d_penalties else (G, D):
-            model.compile()
+            model.compile(mode="reduce-overhead" if plan == "graphs" else None)
+        gan.graphs = plan == "graphs"
     return gan
 
 

@@ -64,6 +64,8 @@ class GAN:
     # the same step in a faster form, called in gan_step's place (train.compile on the CPU: the
     # hand-differentiated MLP step of gankit.train.mlp_step)
     fast_step: Callable | None = None
+    # G and D compiled into CUDA graphs (train.compile=graphs): each step starts a new replay
+    graphs: bool = False
 
     @property
     def sampler(self) -> nn.Module:
@@ -175,6 +177,10 @@ def gan_step(
     """
     if gan.fast_step is not None:
         return gan.fast_step(gan, real, labels, noise, step)
+    if gan.graphs:
+        # the graphs' outputs of the last step may be overwritten from here on: nothing keeps
+        # them (the stats below are fresh tensors)
+        torch.compiler.cudagraph_mark_step_begin()
     if real.dim() == 4:
         real = real.contiguous(memory_format=gan.memory_format)
     gan.global_step = step

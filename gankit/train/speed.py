@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import torch
 
+from gankit.errors import GankitError
+
 
 def adam(params, lr: float, betas: tuple, device: torch.device | str) -> torch.optim.Adam:
     """Adam, fused where the device has the kernel (the same update, rounded differently).
@@ -38,7 +40,8 @@ def compile_plan(setting: str, device: torch.device | str, hand_step: bool) -> s
     On the CPU, for a GAN that gankit.train.mlp_step runs (`hand_step`): "hand" (auto), the
     hand-differentiated step, 1.3x the eager one; "hand+compile" (on), the same with its
     element-wise work fused by torch.compile, another 5% for about 9 s of compiling
-    (docs/speed.md). Otherwise "torch" (on; auto on CUDA): torch.compile of G and D; or "off".
+    (docs/speed.md). Otherwise "torch" (on; auto on CUDA): torch.compile of G and D; "graphs"
+    (CUDA only): the same compiled graphs replayed as CUDA graphs; or "off".
 
     Example:
         >>> compile_plan("auto", "cpu", True), compile_plan("on", "cpu", True)
@@ -51,6 +54,13 @@ def compile_plan(setting: str, device: torch.device | str, hand_step: bool) -> s
     device = torch.device(device)
     if setting == "off":
         return "off"
+    if setting == "graphs":
+        if device.type != "cuda":
+            raise GankitError(
+                f"train.compile graphs: CUDA graphs need a CUDA device, this run trains on "
+                f"{device.type}; expected on, off or auto there"
+            )
+        return "graphs"
     if device.type == "cpu" and hand_step:
         return "hand+compile" if setting == "on" else "hand"
     return "torch" if setting == "on" or device.type == "cuda" else "off"
