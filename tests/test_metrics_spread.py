@@ -44,5 +44,6 @@ def test_scores_are_averaged_and_the_spread_kept():
     assert spread["std"]["recall"] == pytest.approx(statistics.stdev([0.80, 0.78, 0.82]))
     assert spread["min"]["fid"] == 30.0 and spread["max"]["fid"] == 42.0
     assert spread["floor_std"]["fid"] == pytest.approx(2.0)
+    assert spread["floor_draws"]["fid"] == [25.0, 27.0, 23.0]
     assert spread["draws"]["fid"] == [30.0, 42.0, 36.0]
     assert "truncation" not in spread["std"]

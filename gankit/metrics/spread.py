@@ -71,11 +71,12 @@ def combine(docs: list[dict], seeds: list[int]) -> dict:
         "std": {k: statistics.stdev(d[k] for d in docs) for k in keys},
         "min": {k: min(d[k] for d in docs) for k in keys},
         "max": {k: max(d[k] for d in docs) for k in keys},
-        "floor_std": {k: statistics.stdev(f[k] for f in floors) for k in _numbers(floors)}
-        if floors
-        else {},
         "draws": {k: [d[k] for d in docs] for k in keys},  # each score, draw by draw
     }
+    if floors:  # the floor moves too where each draw has its own real images
+        fkeys = _numbers(floors)
+        out["repeats"]["floor_std"] = {k: statistics.stdev(f[k] for f in floors) for k in fkeys}
+        out["repeats"]["floor_draws"] = {k: [f[k] for f in floors] for k in fkeys}
     return out
 
 
