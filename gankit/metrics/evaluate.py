@@ -62,7 +62,8 @@ def evaluate(
     draw_seeds(seed, 1, repeats, 1)  # a bad count fails before any work
     run = _load(run)
     spec = against or run.config.data.spec
-    fixed = run.config.task == "classifier" or (len(run.shape) == 1 and not benchmark_name(spec))
+    benchmark = benchmark_name(spec)  # ring-8, grid-25, stacked-mnist: modes, KL to uniform
+    fixed = run.config.task == "classifier" or (len(run.shape) == 1 and not benchmark)
     if repeats > 1 and fixed:
         raise GankitError(
             f"--repeats {repeats}: only image runs and the mode benchmarks draw new samples "
@@ -81,7 +82,7 @@ def evaluate(
     else:
 
         def draw(first_seed: int) -> dict:
-            if benchmark_name(spec):  # ring-8, grid-25, stacked-mnist: modes, KL to uniform
+            if benchmark:
                 return mode_metrics(run, n, first_seed)
             return evaluate_images(run, n, spec, features, first_seed, progress)
 

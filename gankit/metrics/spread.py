@@ -56,15 +56,11 @@ def combine(docs: list[dict], seeds: list[int]) -> dict:
     """
     if len(docs) == 1:
         return docs[0]
-    first = docs[0]
-    out = {**first, **_means(docs)}
-    floors = [d["floor"] for d in docs if "floor" in d]
-    if floors:
-        out["floor"] = {**first["floor"], **_means(floors)}
+    first, keys = docs[0], _numbers(docs)
+    out = {**first, **{k: statistics.fmean(d[k] for d in docs) for k in keys}}
     for key in ("classes_covered", "modes"):
         if isinstance(first.get(key), int):
             out[key] = min(d[key] for d in docs)  # the worst draw: a class missed once counts
-    keys = _numbers(docs)
     out["repeats"] = {
         "count": len(docs),
         "seeds": seeds,
@@ -73,12 +69,13 @@ def combine(docs: list[dict], seeds: list[int]) -> dict:
         "max": {k: max(d[k] for d in docs) for k in keys},
         "draws": {k: [d[k] for d in docs] for k in keys},  # each score, draw by draw
     }
-    if floors:  # the floor moves too where each draw has its own real images
+    if "floor" in first:  # the floor moves too where each draw has its own real images
+        floors = [d["floor"] for d in docs]
         fkeys = _numbers(floors)
+        out["floor"] = {
+            **first["floor"],
+            **{k: statistics.fmean(f[k] for f in floors) for k in fkeys},
+        }
         out["repeats"]["floor_std"] = {k: statistics.stdev(f[k] for f in floors) for k in fkeys}
         out["repeats"]["floor_draws"] = {k: [f[k] for f in floors] for k in fkeys}
     return out
-
-
-def _means(docs: list[dict]) -> dict[str, float]:
-    return {k: statistics.fmean(d[k] for d in docs) for k in _numbers(docs)}
