@@ -243,9 +243,10 @@ def test_metrics_rank_the_collapsed_the_book_and_the_main_gan(trained_runs, tmp_
     assert first["classes_covered"] <= 3
     assert main_job["classes_covered"] == 10
     # the self-conditioned convolutional main job, RpGAN + R1 + R2 sampled at truncation 0.9
-    # (three seeds: FID 1.55–1.83× the floor, precision 0.849–0.854, recall 0.80–0.82; the
-    # unconditional one before it: precision 0.73–0.76), with room for other hosts' rounding
-    assert main_job["fid"] < 2.2 * main_job["floor"]["fid"]
+    # (three seeds, first draws: FID 1.11–1.22× the floor, precision 0.854–0.869, recall
+    # 0.807–0.819; the unconditional one before it: precision 0.73–0.76), with room for other
+    # hosts' rounding
+    assert main_job["fid"] < 2 * main_job["floor"]["fid"]  # the bar itself
     assert main_job["recall"] > 0.76 and main_job["precision"] > 0.82
     assert first["fid"] > book["fid"] > main_job["fid"]
     assert first["coverage"] < book["coverage"] < main_job["coverage"]

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Beyond the book: the main job, measured quality, stabilisers, the explorer
 #
-# Runtime at the default settings: about 8 minutes on 2 CPU cores (estimate: the main job 318–333 s,
+# Runtime at the default settings: about 9 minutes on 2 CPU cores (estimate: the main job 318–397 s,
 # measured on an AMD EPYC host; the feature CNN for evaluation once, about 1 minute, then cached;
 # the run scored at three truncations, about 30 s; the stabilised run about 1 minute).
 # `GANKIT_SMOKE=1`: seconds.
@@ -23,8 +23,8 @@ shutil.rmtree(RUNS, ignore_errors=True)  # this notebook's runs: a fresh start o
 # %% [markdown]
 # ## The main job
 #
-# `gankit train mnist`: a small convolutional GAN draws all ten digits, evenly, after four to six
-# minutes on 2 CPU cores, from the 5,000 embedded MNIST digits. It reads no labels: D learns 20
+# `gankit train mnist`: a small convolutional GAN draws all ten digits, evenly, after five to seven
+# minutes on 2 CPU cores, from the 5,000 embedded MNIST digits. It reads no labels: D learns 30
 # pixel clusters of the training digits and G picks its cluster from its own seed.
 
 # %%

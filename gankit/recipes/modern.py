@@ -32,7 +32,7 @@ FASHION_CONFIG = replace(
     MAIN_CONFIG,
     recipe="fashion-mnist",
     data=DataConfig("fashion-mnist"),
-    model=MAIN_PAIR,  # no pixel clusters: with the main job's 20, recall 0.52 (docs/recipes.md)
+    model=MAIN_PAIR,  # no pixel clusters: with 20 as the main job had, recall 0.52 (docs/recipes.md)
     loss=RP_LOSS,
     train=replace(MAIN_CONFIG.train, steps=FASHION_STEPS),
     reg=RP_REG,
