@@ -7,6 +7,7 @@ this file builds a model or an optimiser.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import typing
 from dataclasses import dataclass, field, fields, replace
@@ -230,7 +231,7 @@ def _split_item(item: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def _section_keys() -> str:
+def _section_keys() -> list[str]:
     names = []
     for f in fields(Config):
         if f.name in ("recipe",):
@@ -240,17 +241,35 @@ def _section_keys() -> str:
             names += [f"{f.name}.{g.name}" for g in fields(sub)]
         else:
             names.append(f.name)
-    return ", ".join(names)
+    return names
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    """' (did you mean X?)' for the closest of `choices` to a mistyped `word`, else ''.
+
+    Example:
+        >>> _did_you_mean("train.lr_gg", ["train.lr_g", "train.lr_d"])
+        ' (did you mean train.lr_g?)'
+    """
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _unknown_key(key: str) -> GankitError:
+    keys = _section_keys()
+    return GankitError(
+        f"--set {key}: unknown key{_did_you_mean(key, keys)}; valid keys: {', '.join(keys)}"
+    )
 
 
 def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
     parts = key.split(".")
     section = getattr(cfg, parts[0], None) if parts[0] != "recipe" else None
     if section is None or not dataclasses.is_dataclass(section) or len(parts) < 2:
-        raise GankitError(f"--set {key}: unknown key; valid keys: {_section_keys()}")
+        raise _unknown_key(key)
     name = parts[1]
     if name not in {f.name for f in fields(section)}:
-        raise GankitError(f"--set {key}: unknown key; valid keys: {_section_keys()}")
+        raise _unknown_key(key)
     current = getattr(section, name)
     if isinstance(current, dict):  # model.g.<kwarg> / model.d.<kwarg> / model.c.<kwarg>
         if len(parts) != 3:
@@ -259,13 +278,14 @@ def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
         allowed = model_args(name, _model_name(cfg, name)) if model_args else {}
         if model_args and arg not in allowed:
             valid = ", ".join(sorted(allowed)) or "none"
-            raise GankitError(f"--set {key}: unknown argument '{arg}'; valid: {valid}")
+            hint = _did_you_mean(arg, sorted(allowed))
+            raise GankitError(f"--set {key}: unknown argument '{arg}'{hint}; valid: {valid}")
         like = current.get(arg, allowed.get(arg))
         parsed = value if not isinstance(value, str) else _parse_model_arg(value, like, key)
         new_value = {**current, arg: list(parsed) if isinstance(parsed, tuple) else parsed}
     else:
         if len(parts) != 2:
-            raise GankitError(f"--set {key}: unknown key; valid keys: {_section_keys()}")
+            raise _unknown_key(key)
         new_value = _parse_scalar(value, current, key) if isinstance(value, str) else value
         _check_type(key, new_value, current)
     return replace(cfg, **{parts[0]: replace(section, **{name: new_value})})

@@ -45,6 +45,18 @@ def test_bad_overrides_name_the_key(item, message):
         apply_overrides(Config(), [item])
 
 
+def test_a_mistyped_key_gets_the_closest_one_suggested():
+    with pytest.raises(GankitError, match=r"unknown key \(did you mean train\.lr_g\?\); valid"):
+        apply_overrides(Config(), ["train.lr_gg=1"])
+    with pytest.raises(GankitError, match=r"unknown key \(did you mean model\.clusters\?\)"):
+        apply_overrides(Config(), ["model.cluster=30"])
+    with pytest.raises(GankitError) as nothing_close:
+        apply_overrides(Config(), ["warp.speed=9"])
+    assert "did you mean" not in str(nothing_close.value)
+    with pytest.raises(GankitError, match=r"unknown argument 'hiden' \(did you mean hidden\?\)"):
+        apply_overrides(Config(), ["model.g.hiden=[8]"], model_args)
+
+
 def test_python_api_overrides_refuse_wrong_types():
     with pytest.raises(GankitError, match="type int"):
         apply_overrides(Config(), {"train.batch_size": "eight"})
