@@ -7,13 +7,12 @@ this file builds a model or an optimiser.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import typing
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from gankit.errors import GankitError
+from gankit.errors import GankitError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -244,21 +243,10 @@ def _section_keys() -> list[str]:
     return names
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    """' (did you mean X?)' for the closest of `choices` to a mistyped `word`, else ''.
-
-    Example:
-        >>> _did_you_mean("train.lr_gg", ["train.lr_g", "train.lr_d"])
-        ' (did you mean train.lr_g?)'
-    """
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
-    return f" (did you mean {close[0]}?)" if close else ""
-
-
 def _unknown_key(key: str) -> GankitError:
     keys = _section_keys()
     return GankitError(
-        f"--set {key}: unknown key{_did_you_mean(key, keys)}; valid keys: {', '.join(keys)}"
+        f"--set {key}: unknown key{did_you_mean(key, keys)}; valid keys: {', '.join(keys)}"
     )
 
 
@@ -278,7 +266,7 @@ def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
         allowed = model_args(name, _model_name(cfg, name)) if model_args else {}
         if model_args and arg not in allowed:
             valid = ", ".join(sorted(allowed)) or "none"
-            hint = _did_you_mean(arg, sorted(allowed))
+            hint = did_you_mean(arg, sorted(allowed))
             raise GankitError(f"--set {key}: unknown argument '{arg}'{hint}; valid: {valid}")
         like = current.get(arg, allowed.get(arg))
         parsed = value if not isinstance(value, str) else _parse_model_arg(value, like, key)

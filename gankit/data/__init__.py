@@ -20,7 +20,7 @@ from gankit.data.mnist import (
     read_mnist_csv,
 )
 from gankit.data.synthetic import pattern_1010
-from gankit.errors import GankitError
+from gankit.errors import GankitError, did_you_mean
 
 __all__ = ["Batches", "Dataset", "epoch_permutation", "load_data", "register_spec", "SPECS"]
 
@@ -62,7 +62,10 @@ def load_data(spec: str, split: str = "train", size: int = 0) -> Dataset:
     name, arg = split_spec(spec)
     if name not in SPECS:
         valid = ", ".join(f"{n}" for n in sorted(SPECS))
-        raise GankitError(f"unknown data spec '{spec}'; valid: {valid} (some take :FILE or :DIR)")
+        hint = did_you_mean(name, SPECS)
+        raise GankitError(
+            f"unknown data spec '{spec}'{hint}; valid: {valid} (some take :FILE or :DIR)"
+        )
     if size < 0:
         raise GankitError(f"data.size {size}: expected 0 (the spec's own) or a side in pixels")
     loader, _ = SPECS[name]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gankit.config import Config
-from gankit.errors import GankitError
+from gankit.errors import GankitError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def register(recipe: Recipe) -> Recipe:
 def get_recipe(name: str) -> Recipe:
     _load_all()
     if name not in RECIPES:
-        raise GankitError(f"unknown recipe '{name}'; valid: {', '.join(sorted(RECIPES))}")
+        hint = did_you_mean(name, RECIPES)
+        raise GankitError(f"unknown recipe '{name}'{hint}; valid: {', '.join(sorted(RECIPES))}")
     return RECIPES[name]
 
 
