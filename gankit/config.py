@@ -265,8 +265,8 @@ def _apply_one(cfg: Config, key: str, value: Any, model_args) -> Config:
         arg = parts[2]
         allowed = model_args(name, _model_name(cfg, name)) if model_args else {}
         if model_args and arg not in allowed:
-            valid = ", ".join(sorted(allowed)) or "none"
-            hint = did_you_mean(arg, sorted(allowed))
+            names = sorted(allowed)
+            valid, hint = ", ".join(names) or "none", did_you_mean(arg, names)
             raise GankitError(f"--set {key}: unknown argument '{arg}'{hint}; valid: {valid}")
         like = current.get(arg, allowed.get(arg))
         parsed = value if not isinstance(value, str) else _parse_model_arg(value, like, key)

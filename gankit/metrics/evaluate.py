@@ -25,7 +25,7 @@ from gankit.metrics.labels import label_accuracy
 from gankit.metrics.mode_benchmarks import benchmark_name, mode_metrics
 from gankit.metrics.modes import mode_coverage
 from gankit.metrics.prdc import prdc
-from gankit.metrics.spread import combine, draw_seeds
+from gankit.metrics.spread import check_repeats, combine, draw_seeds
 from gankit.runs import RunFolder, atomic_write_bytes
 
 KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
@@ -59,7 +59,7 @@ def evaluate(
     """
     if n is not None and n < 2:
         raise GankitError(f"--n {n}: expected at least 2 samples")
-    draw_seeds(seed, 1, repeats, 1)  # a bad count fails before any work
+    check_repeats(repeats)
     run = _load(run)
     spec = against or run.config.data.spec
     benchmark = benchmark_name(spec)  # ring-8, grid-25, stacked-mnist: modes, KL to uniform

@@ -18,6 +18,12 @@ import statistics
 from gankit.errors import GankitError
 
 
+def check_repeats(repeats: int) -> None:
+    """A clear error for a count of draws under 1 (before any sample is drawn)."""
+    if repeats < 1:
+        raise GankitError(f"--repeats {repeats}: expected at least 1")
+
+
 def draw_seeds(seed: int, n: int, repeats: int, chunk: int) -> list[int]:
     """The first sample seed of each of `repeats` draws of n samples taken `chunk` at a time
     (draw r uses seeds seed + r·c … seed + r·c + c − 1, c = ⌈n / chunk⌉), so no two draws share
@@ -27,8 +33,7 @@ def draw_seeds(seed: int, n: int, repeats: int, chunk: int) -> list[int]:
         >>> draw_seeds(0, 2500, 3, 1000)
         [0, 3, 6]
     """
-    if repeats < 1:
-        raise GankitError(f"--repeats {repeats}: expected at least 1")
+    check_repeats(repeats)
     stride = max(1, math.ceil(n / chunk))
     return [seed + r * stride for r in range(repeats)]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import torch
 from torch import nn
 
@@ -15,6 +13,7 @@ from gankit.models import build_discriminator, build_generator
 from gankit.models.fast_conv import use_fast_convs
 from gankit.models.seed_clusters import SeedClusters
 from gankit.train.augment import DiffAugment, resolve_policy
+from gankit.train.distributed import from_env
 from gankit.train.ema import EMA
 from gankit.train.gan import GAN
 from gankit.train.loop import RNGState
@@ -111,7 +110,7 @@ def build_gan(
         # in place, after the EMA copy of G (which stays eager); D stays eager under a penalty.
         # "reduce-overhead" replays each compiled graph as a CUDA graph: one launch for all of
         # its kernels, where the book's small models spend their step launching kernels
-        if plan == "graphs" and int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        if plan == "graphs" and from_env().active:
             raise GankitError("train.compile graphs: one process only; expected on under torchrun")
         for model in (G,) if gan.d_penalties else (G, D):
             model.compile(mode="reduce-overhead" if plan == "graphs" else None)
