@@ -63,6 +63,8 @@ RANGES = {
     "train.batch_size": (lambda v: v >= 1, "at least 1"),
     "train.epochs": (lambda v: v >= 1, "at least 1"),
     "train.steps": (lambda v: v >= 0, "0 (train epochs) or more"),
+    # the range every seed of gankit takes (gankit.train.latent.MAX_SEED): --seed -1 trained before
+    "train.seed": (lambda v: 0 <= v <= 2**63 - 1, "an integer from 0 to 9223372036854775807"),
     "train.lr_g": (lambda v: v > 0, "a learning rate above 0"),
     "train.lr_d": (lambda v: v > 0, "a learning rate above 0"),
     "train.lr": (lambda v: v > 0, "a learning rate above 0"),

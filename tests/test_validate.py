@@ -129,6 +129,7 @@ def test_a_hand_edited_config_is_checked_on_resume(cli, digits_csv, tmp_path):
         ({"task": "vae"}, "task 'vae': expected gan or classifier"),
         ({"model": {"truncation": 0.0}}, r"model.truncation=0.0: expected a factor in \(0, 1\]"),
         ({"model": {"truncation": 0.9, "latent": "uniform"}}, "expected model.latent normal"),
+        ({"train": {"seed": -1}}, "train.seed=-1: expected an integer from 0 to"),
     ],
 )
 def test_bad_values_are_named(change, message):
