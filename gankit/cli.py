@@ -172,7 +172,10 @@ def explain_cmd(
     Chapters: autograd 1, cuda 4; appendices: ideal-loss A, probability B, conv-size C, convergence D.
     """
     from gankit.explain import explain
+    from gankit.outputs import writable_folder
 
+    if out_dir is not None:
+        writable_folder(out_dir)
     given = {
         "size": size,
         "kernel": kernel,

@@ -19,8 +19,11 @@ def data_show_cmd(
 ) -> None:
     """Summarise a data set and draw its first images with their labels (ch. 2)."""
     from gankit.data import load_data
+    from gankit.outputs import writable_file
     from gankit.viz.plots import plot_examples
 
+    if out_file is not None:  # before the data loads: a bad path fails at once
+        writable_file(out_file)
     ds = load_data(spec, split)
     out.print(f"{ds.name} ({split}): {len(ds)} samples of shape {ds.shape}; {ds.note}")
     if ds.y is not None and ds.classes:
@@ -45,7 +48,10 @@ def data_make_hdf5_cmd(
 ) -> None:
     """Pack a zip or folder of images into the book's HDF5 layout (ch. 8)."""
     from gankit.data.hdf5 import make_hdf5
+    from gankit.outputs import writable_file
 
+    if not out_file.exists():  # an existing file: make_hdf5 asks for --force first
+        writable_file(out_file, "OUT", suffixes=())
     result = make_hdf5(src, out_file, limit=limit, force=force, progress=not quiet)
     out.print(
         f"wrote {result.written} images to {result.path}; skipped {result.skipped} files "

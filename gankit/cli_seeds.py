@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from gankit.errors import GankitError
+from gankit.outputs import writable_file
 
 out = Console()
 
@@ -49,6 +50,7 @@ def sample_cmd(
 
     psi = "" if truncation is None else f"-psi{truncation:g}"
     path = out_file or run.path / "samples" / f"sample-seed{seed}{label_suffix(label)}{psi}.png"
+    writable_file(path)
     nrow, scale = grid_layout(n, x.shape[-1])
     save_grid(x, path, nrow=nrow, scale=scale)
     out.print(f"wrote {path}")
@@ -63,11 +65,12 @@ def _sample_figure(run, seed: int, label, per_label: bool, out_file: Path | None
     from gankit.viz import run_figures as figures
 
     if per_label:
-        path = out_file or run.path / "samples" / f"per-label-seed{seed}.png"
+        path = writable_file(out_file or run.path / "samples" / f"per-label-seed{seed}.png")
         return figures.per_label_figure(run, path, seed)
     if label is None and run.conditional:
         label = 0  # the book's figure shows one chosen label
-    path = out_file or run.path / "samples" / f"book-seed{seed}{figures.label_suffix(label)}.png"
+    name = f"book-seed{seed}{figures.label_suffix(label)}.png"
+    path = writable_file(out_file or run.path / "samples" / name)
     return figures.book_figure(run, path, seed, label)
 
 
@@ -90,7 +93,7 @@ def interpolate_cmd(
         _print_vectors(seeds.walk(run, seed_a, seed_b, steps, mode, label))
         return
     name = f"walk-{mode}-{seed_a}-{seed_b}{figures.label_suffix(label)}.png"
-    path = out_file or run.path / "samples" / name
+    path = writable_file(out_file or run.path / "samples" / name)
     figures.walk_figure(run, path, seed_a, seed_b, steps, mode, label)
     out.print(f"wrote {path}")
 
@@ -113,6 +116,6 @@ def seed_math_cmd(
             out.print(f"{name:>8}: " + " ".join(f"{x:.3f}" for x in v.tolist()))
         return
     name = f"seed-math-{seed_a}-{seed_b}{figures.label_suffix(label)}.png"
-    path = out_file or run.path / "samples" / name
+    path = writable_file(out_file or run.path / "samples" / name)
     figures.seed_math_figure(run, path, seed_a, seed_b, label)
     out.print(f"wrote {path}")
