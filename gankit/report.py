@@ -2,6 +2,8 @@
 
 Sections: the run at a glance, the resolved config, the loss curves with the ideal-loss lines
 (appendix A), the fixed-seed sample grids through training, and eval.json as a table when present.
+A classifier run (ch. 2, 3, 9) shows its own figures instead of the last two GAN sections: the
+loss and accuracy curves, the confusion matrix and one query that training wrote to RUN/plots.
 Every image is embedded as a data: URL, so the file can be mailed or archived on its own.
 """
 
@@ -58,10 +60,15 @@ def render_report(folder: RunFolder) -> str:
     sections = [
         _section("summary", "The run", _summary(folder, doc, rows)),
         _section("config", "Config", _config_table(doc["config"])),
-        _section("losses", "Loss curves", _losses(folder, cfg, rows)),
-        _section("samples", "Samples through training", _samples(folder)),
-        _section("evaluation", "Evaluation", _evaluation(folder)),
     ]
+    if cfg.task == "classifier":
+        sections.append(_section("training", "Training and test", _classifier_plots(folder, rows)))
+    else:
+        sections += [
+            _section("losses", "Loss curves", _losses(folder, cfg, rows)),
+            _section("samples", "Samples through training", _samples(folder)),
+        ]
+    sections.append(_section("evaluation", "Evaluation", _evaluation(folder)))
     title = f"gankit report: {folder.path.name}"
     return (
         "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -124,11 +131,38 @@ def _summary(folder: RunFolder, doc: dict, rows: list[dict]) -> str:
         pairs += [
             ("trained", f"{int(last['step'])} steps, {int(last['images_seen'])} images seen, "
                         f"{last['seconds']:.1f} s"),
-            ("last losses", f"D {last['d_loss']:.4f}, G {last['g_loss']:.4f}"),
+            _last_losses(last),
         ]  # fmt: skip
     else:
         pairs.append(("trained", "no metrics logged yet"))
     return _table(pairs)
+
+
+def _last_losses(last: dict) -> tuple[str, str]:
+    """The summary row of the last logged losses: D and G for a GAN, loss and accuracy on the
+    training batches for a classifier (its test accuracy is in the evaluation)."""
+    if "d_loss" in last:
+        return "last losses", f"D {last['d_loss']:.4f}, G {last['g_loss']:.4f}"
+    return "last batch", f"loss {last['loss']:.4f}, accuracy {last['accuracy']:.1%}"
+
+
+def _classifier_plots(folder: RunFolder, rows: list[dict]) -> str:
+    """The figures a classifier run wrote at its end (gankit.train.classifier), as they are."""
+    captions = {
+        "losses.png": "loss and accuracy on the training batches",
+        "confusion.png": "the test split: true digit (rows) against the prediction (columns)",
+        "query.png": "one test image and the network's ten outputs for it",
+    }
+    parts = [
+        _figure((folder.plots_dir / name).read_bytes(), caption, name.removesuffix(".png"))
+        for name, caption in captions.items()
+        if (folder.plots_dir / name).exists()
+    ]
+    if parts:
+        return "".join(parts)
+    if rows:
+        return "<p class='note'>No figures yet: they are drawn when training ends.</p>"
+    return "<p class='note'>No metrics.csv rows yet: train the run first.</p>"
 
 
 def _config_table(config: dict) -> str:

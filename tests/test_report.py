@@ -52,6 +52,22 @@ def test_report_escapes_what_the_run_folder_says(run_copy):
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
+def test_a_classifier_report_shows_its_curves_confusion_and_accuracy(tmp_path):
+    out = tmp_path / "cls"
+    assert (
+        main(["train", "classifier-mnist-simple", "--out", str(out), "--steps", "10", "--quiet"])
+        == 0
+    )
+    page = write_report(out).read_text()
+    for key in ("summary", "config", "training", "evaluation"):
+        assert f"<section id='{key}'>" in page, key
+    assert "<section id='samples'>" not in page  # a classifier draws no samples
+    assert len(re.findall(r"<img src='data:image/png;base64,", page)) == 3  # the three plots
+    accuracy = json.loads((out / "eval.json").read_text())["accuracy"]
+    assert f"<td>accuracy</td><td class='num'>{accuracy:.4g}</td>" in page
+    assert re.search(r"last batch</td><td class=''>loss \d\.\d{4}, accuracy \d+\.\d%", page)
+
+
 def test_report_refuses_bad_folders(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "not a gankit run folder" in capsys.readouterr().err
