@@ -86,6 +86,15 @@ def test_resize_and_small_images(tmp_path):
         load_data(f"images:{src}", "test")
 
 
+def test_a_folder_keeps_the_largest_side_the_pairs_draw(tmp_path):
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    for i in range(3):  # 100×100: not b·2ᵏ; 96 is the largest side under it that is
+        Image.fromarray(pixels(i, 100, 100)).save(folder / f"{i}.png")
+    assert load_data(f"images:{folder}").shape == (3, 96, 96)
+    assert load_data(f"images:{folder}", size=48).shape == (3, 48, 48)  # data.size still rules
+
+
 def _error(capsys, argv) -> str:
     code = main(argv)
     err = capsys.readouterr().err.strip()

@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from gankit.errors import GankitError
+from gankit.models.layers import SIDES, drawable_side
 from gankit.models.resnet import ResNetDiscriminator, ResNetGenerator, ladder, widths
 
 
@@ -30,6 +31,23 @@ def test_ladder_and_widths():
     for bad in (30, 9, 512):  # 15·2 (start too large), odd, too large
         with pytest.raises(GankitError, match="image side"):
             ladder(bad)
+
+
+def test_every_side_the_folder_rounding_picks_is_one_the_pairs_draw():
+    assert all(ladder(s) for s in SIDES)
+    assert [drawable_side(s) for s in (100, 96, 127, 30, 6, 5, 1000)] == [
+        96,
+        96,
+        112,
+        28,
+        6,
+        5,
+        256,
+    ]
+    with pytest.raises(
+        GankitError, match=r"image side 100 .*set data\.size, e\.g\. data\.size=96$"
+    ):
+        ladder(100)
 
 
 def test_no_normalisation_each_score_depends_on_its_own_sample_only():

@@ -3,7 +3,8 @@
 The book crops CelebA's 218×178 faces to their central 128×128 (ch. 9). Every image here gets that
 crop, then an optional resize to `data.size`. Without one, CelebA stays at 128 and a folder keeps
 its own resolution: the central square of its first image's side, at most 128 (64×64 pictures
-stay 64×64). Decoding happens once (see gankit.data.cache). The test split is a fixed, seeded tenth.
+stay 64×64), rounded down to a side the convolutional pairs draw (100×100 pictures become
+96×96). Decoding happens once (see gankit.data.cache). The test split is a fixed, seeded tenth.
 """
 
 from __future__ import annotations
@@ -124,12 +125,16 @@ def read_images(path: Path, split: str, size: int = 0) -> Dataset:
 
 def _own_side(path: Path, name: str, read: Callable[[str], bytes]) -> int:
     """The side a folder's images keep when data.size is 0: the first image's shorter side, at
-    most the book's 128 crop (reading the header only)."""
+    most the book's 128 crop (reading the header only), rounded down to a side the
+    convolutional pairs draw (100 → 96, 30 → 28), so that `gankit train images` runs on any
+    folder without a data.size."""
+    from gankit.models.layers import drawable_side
+
     try:
         w, h = Image.open(io.BytesIO(read(name))).size
     except (OSError, ValueError) as e:
         raise GankitError(f"{path}/{name}: not a readable image ({type(e).__name__})") from None
-    return min(CROP, w, h)
+    return drawable_side(min(CROP, w, h))
 
 
 def _progress(items: list, what: str) -> Iterator[tuple[int, object]]:

@@ -41,15 +41,39 @@ def ladder(size: int, who: str = "convolutional models") -> tuple[int, int]:
         >>> ladder(28), ladder(32), ladder(128)
         ((7, 2), (4, 3), (4, 5))
     """
+    b, k = _start(size)
+    if not (3 <= b <= 7 and k >= 1 and size <= MAX_SIDE):
+        near = drawable_side(size)
+        hint = f", e.g. data.size={near}" if near != size else ""
+        raise GankitError(
+            f"{who}: image side {size} is not b·2ᵏ with 3 ≤ b ≤ 7 (28, 32, 48, 64, 96, "
+            f"128…) up to {MAX_SIDE}; set data.size{hint}"
+        )
+    return b, k
+
+
+def _start(size: int) -> tuple[int, int]:
+    """size = b·2ᵏ with b odd or at most 7: the start map's side b and the doublings k."""
     b, k = size, 0
     while b % 2 == 0 and b > 7:
         b, k = b // 2, k + 1
-    if not (3 <= b <= 7 and k >= 1 and size <= 256):
-        raise GankitError(
-            f"{who}: image side {size} is not b·2ᵏ with 3 ≤ b ≤ 7 (28, 32, 48, 64, 96, "
-            "128…) up to 256; set data.size"
-        )
     return b, k
+
+
+MAX_SIDE = 256
+# every side `ladder` accepts: 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, …
+SIDES = [s for s in range(1, MAX_SIDE + 1) if 3 <= _start(s)[0] <= 7 and _start(s)[1] >= 1]
+
+
+def drawable_side(size: int) -> int:
+    """The largest side the convolutional pairs draw that is at most `size` (`size` itself when
+    none is: below 8 pixels).
+
+    Example:
+        >>> drawable_side(100), drawable_side(64), drawable_side(30), drawable_side(5)
+        (96, 64, 28, 5)
+    """
+    return max((s for s in SIDES if s <= size), default=size)
 
 
 def channels_last_like(h: Tensor, weight: Tensor) -> Tensor:
