@@ -52,7 +52,8 @@ def split_indices(n: int, split: str, where: str) -> np.ndarray:
     """Sorted indices of `split`: the test split is a seeded tenth (at least 1 of ≥ 10 images)."""
     if n < 10:
         if split == "test":
-            raise GankitError(f"{where}: {n} images are too few for a test split; need at least 10")
+            held = "1 image is" if n == 1 else f"{n} images are"
+            raise GankitError(f"{where}: {held} too few for a test split; need at least 10")
         return np.arange(n)
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(0)).numpy()
     cut = max(1, n // 10)
