@@ -1,6 +1,7 @@
 """Ordinary slips are forgiven or refused cleanly: each one reproduced as a user makes it.
 
-- the same command line again with --resume continues the run (only real changes are refused);
+- the same command line again with --resume continues the run (only real changes are refused,
+  and a length that ends before the checkpoint);
 - a bad --set writes nothing, so the corrected command then runs;
 - a field the task ignores is an error naming the field and the task;
 - a CSV with a header row trains.
@@ -49,6 +50,19 @@ def test_the_same_command_again_with_resume_continues(cli, digits_csv, tmp_path)
     assert _steps(out) == [5, 10, 15, 20, 25, 30, 35, 40]
     saved = json.loads((out / "config.json").read_text())["config"]["train"]
     assert (saved["steps"], saved["seed"]) == (40, 7)
+
+
+def test_resume_cannot_end_before_its_checkpoint_and_changes_nothing(cli, digits_csv, tmp_path):
+    out = tmp_path / "R"
+    assert _train(cli, digits_csv, out, "--steps", "20")[0] == 0
+    before = (out / "config.json").read_text(), (out / "metrics.csv").read_text()
+    code, _, err = _train(cli, digits_csv, out, "--steps", "10", "--resume")
+    assert code == 2 and err.count("\n") == 1
+    assert "checkpoint is at step 20, past the asked end at step 10; expected --steps 20" in err
+    assert ((out / "config.json").read_text(), (out / "metrics.csv").read_text()) == before
+    code, _, err = _train(cli, digits_csv, out, "--steps", "20", "--resume")  # nothing left: fine
+    assert code == 0, err
+    assert _steps(out) == [5, 10, 15, 20]
 
 
 def test_resume_names_each_real_change_old_to_new(cli, digits_csv, tmp_path):

@@ -68,9 +68,11 @@ def drive(
         info = task.setup(dev, place)
         run = _open_run(out, task, dev, resume, info, place)  # None on ranks other than 0
         state = _resume_state(out, task, dev) if resume else None
+        job = task.job(run)
+        if state is not None:
+            _check_length(out, int(state["step"]), total_steps(task.cfg, job.steps_per_epoch))
         if run is not None and resume:
             _reopen(run, task, dev, info, state)
-        job = task.job(run)
         _fit(task, job, run, out, state, progress and place.main, tensorboard)
 
 
@@ -101,6 +103,16 @@ def _resume_state(out: Path, task: Task, dev) -> dict | None:
     """The checkpoint to continue from; None when the run was killed before its first one."""
     folder = RunFolder(out, task.stats)
     return folder.load_checkpoint(dev) if folder.has_checkpoint else None
+
+
+def _check_length(out: Path, done: int, total: int) -> None:
+    """A resumed run cannot end before its checkpoint: config.json would then name a length
+    the weights have passed (and a learning-rate decay would end where it already ended)."""
+    if total < done:
+        raise GankitError(
+            f"{out}: its checkpoint is at step {done:,}, past the asked end at step {total:,}; "
+            f"expected --steps {done:,} or more, or no --steps (the saved length)"
+        )
 
 
 def _reopen(run: RunFolder, task: Task, dev, info: dict, state: dict | None) -> None:
