@@ -145,7 +145,7 @@ def resolve_config(
 
 
 def apply_flags(
-    cfg: Config, *, data, epochs, steps, batch_size, seed, device, set: list | dict | None
+    cfg: Config, *, data, epochs, steps, batch_size, seed, device, set: list | dict | str | None
 ) -> Config:
     """`cfg` with the flags of `gankit train` applied: the named ones first, then `--set`."""
     direct = {

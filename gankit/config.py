@@ -217,6 +217,8 @@ def apply_overrides(cfg: Config, items: list[str] | dict | None, model_args=None
     """
     if not items:
         return cfg
+    if isinstance(items, str):  # one override, as `set="train.lr_g=2e-4"` passes it from Python
+        items = [items]
     pairs = items.items() if isinstance(items, dict) else (_split_item(i) for i in items)
     for key, value in pairs:
         cfg = _apply_one(cfg, key, value, model_args)

@@ -20,6 +20,11 @@ def test_overrides_are_typed():
     assert cfg.model.conditional is True
 
 
+def test_one_override_may_come_as_a_plain_string():
+    # gankit.train(..., set="train.lr_g=2e-4") from Python: not read as 15 one-letter items
+    assert apply_overrides(Config(), "train.lr_g=2e-4").train.lr_g == 2e-4
+
+
 def test_model_argument_overrides_are_checked_against_the_constructor():
     cfg = apply_overrides(
         Config(), ["model.d.spectral_norm=true", "model.g.hidden=[64,32]"], model_args
