@@ -205,7 +205,7 @@ def _parse_free(text: str) -> Any:
         return text
 
 
-def apply_overrides(cfg: Config, items: list[str] | dict | None, model_args=None) -> Config:
+def apply_overrides(cfg: Config, items: list[str] | dict | str | None, model_args=None) -> Config:
     """Return a new config with `section.key=value` overrides applied.
 
     `model_args(role, name)` gives the keyword arguments a model accepts with their defaults, so
