@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -133,3 +134,18 @@ def test_a_notebook_shows_the_latest_grid_in_one_place(tmp_path, monkeypatch):
         bar.preview(png, 2)
     images = [s for s in shown if s[1] == "Image"]
     assert images == [("display", "Image"), ("update", "Image")]
+
+
+def test_a_log_file_gets_a_plain_line_per_tenth_and_one_at_the_end(capsys):
+    from gankit import progress
+
+    with progress.progress_bar(100, "train") as bar:  # stderr under capsys: no terminal
+        for step in range(1, 101):
+            bar.update(completed=step, info=f"loss {step}")
+        bar.preview(Path("grid.png"), 50)
+    lines = capsys.readouterr().err.splitlines()
+    tenths = [line for line in lines if line.startswith("train: ")]
+    assert [t.split(" ")[1] for t in tenths] == [f"{10 * k}/100" for k in range(1, 11)]
+    assert tenths[-1].endswith("(done)") and "loss 100" in tenths[-1]
+    assert "about" in tenths[0] and "━" not in "".join(lines)  # no bar frames in the log
+    assert "step 50: samples in grid.png" in lines
