@@ -60,7 +60,7 @@ class _TextLine:
     def update(self, *, completed: int, info: str = "") -> None:
         before, self.completed, self.info = self.completed, completed, info
         now = time.perf_counter()
-        if self._due(before, now) or completed >= self.total:
+        if self._due(before, now):
             self.shown_at = now
             self._show(self._text())
 
@@ -78,12 +78,12 @@ class _NotebookLine(_TextLine):
         from IPython.display import display
 
         super().__init__(total, description, start)
-        self.every, self.shown_at = every, self.t0  # the first line after a tenth, not at once
+        self.every = every
         self.handle = display({"text/plain": self._text()}, raw=True, display_id=True)
         self.grid = None  # the display of the latest sample grid, once there is one
 
     def _due(self, before: int, now: float) -> bool:
-        return now - self.shown_at >= self.every
+        return now - self.shown_at >= self.every or self.completed >= self.total
 
     def _show(self, text: str) -> None:
         self.handle.update({"text/plain": text}, raw=True)
@@ -114,13 +114,6 @@ class _LogLines(_TextLine):
         crossed = self.completed // tenth > before // tenth
         # the last tenth is the end's line, which `close` writes
         return self.completed < self.total and (crossed or now - self.shown_at >= self.every)
-
-    def update(self, *, completed: int, info: str = "") -> None:
-        before, self.completed, self.info = self.completed, completed, info
-        now = time.perf_counter()
-        if self._due(before, now):
-            self.shown_at = now
-            self._show(self._text())
 
     def _show(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -153,8 +146,8 @@ def progress_bar(total: int, description: str, enabled: bool = True, start: int 
     if not enabled:
         yield _Silent()
         return
-    if in_notebook() or not Console(stderr=True).is_terminal:
-        kind = _NotebookLine if in_notebook() else _LogLines
+    kind = _NotebookLine if in_notebook() else _LogLines
+    if kind is _NotebookLine or not Console(stderr=True).is_terminal:
         line = kind(total, description, start)
         try:
             yield line

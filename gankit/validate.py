@@ -20,6 +20,7 @@ from typing import Any
 
 from gankit.config import Config
 from gankit.errors import GankitError
+from gankit.train.latent import MAX_SEED
 
 TASKS = ("gan", "classifier")
 
@@ -63,8 +64,8 @@ RANGES = {
     "train.batch_size": (lambda v: v >= 1, "at least 1"),
     "train.epochs": (lambda v: v >= 1, "at least 1"),
     "train.steps": (lambda v: v >= 0, "0 (train epochs) or more"),
-    # the range every seed of gankit takes (gankit.train.latent.MAX_SEED): --seed -1 trained before
-    "train.seed": (lambda v: 0 <= v <= 2**63 - 1, "an integer from 0 to 9223372036854775807"),
+    # the range every seed of gankit takes: --seed -1 trained before
+    "train.seed": (lambda v: 0 <= v <= MAX_SEED, f"an integer from 0 to {MAX_SEED}"),
     "train.lr_g": (lambda v: v > 0, "a learning rate above 0"),
     "train.lr_d": (lambda v: v > 0, "a learning rate above 0"),
     "train.lr": (lambda v: v > 0, "a learning rate above 0"),

@@ -41,15 +41,14 @@ def ladder(size: int, who: str = "convolutional models") -> tuple[int, int]:
         >>> ladder(28), ladder(32), ladder(128)
         ((7, 2), (4, 3), (4, 5))
     """
-    b, k = _start(size)
-    if not (3 <= b <= 7 and k >= 1 and size <= MAX_SIDE):
+    if not _fits(size):
         near = drawable_side(size)
         hint = f", e.g. data.size={near}" if near != size else ""
         raise GankitError(
             f"{who}: image side {size} is not b·2ᵏ with 3 ≤ b ≤ 7 (28, 32, 48, 64, 96, "
             f"128…) up to {MAX_SIDE}; set data.size{hint}"
         )
-    return b, k
+    return _start(size)
 
 
 def _start(size: int) -> tuple[int, int]:
@@ -60,9 +59,15 @@ def _start(size: int) -> tuple[int, int]:
     return b, k
 
 
+def _fits(size: int) -> bool:
+    """Whether the pairs draw side `size`: a start of 3 to 7 pixels, doubled at least once."""
+    b, k = _start(size)
+    return 3 <= b <= 7 and k >= 1 and size <= MAX_SIDE
+
+
 MAX_SIDE = 256
 # every side `ladder` accepts: 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, …
-SIDES = [s for s in range(1, MAX_SIDE + 1) if 3 <= _start(s)[0] <= 7 and _start(s)[1] >= 1]
+SIDES = [s for s in range(1, MAX_SIDE + 1) if _fits(s)]
 
 
 def drawable_side(size: int) -> int:
