@@ -18,7 +18,8 @@ gradient at either model's first layer. The seeds come from the same generator i
 order as gan_step's, so a run gives the eager step's numbers to rounding (tests/
 test_train_mlp_step.py). `plan_mlp_step` decides whether a GAN qualifies; anything it does not
 know (other layers, losses, penalties, augmentation, several D steps) keeps the eager step; under
-the CPU's bf16 autocast (train.amp_cpu) its matrix products take bf16 operands, as autocast's would.
+the CPU's bf16 autocast (train.amp_cpu) its matrix products take bf16 operands, as autocast's would,
+except narrow ones (BF16_MIN_WIDTH), which run faster in fp32.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ LOSSES = ("bce", "mse")  # the book's: both read sigmoid(D's logits)
 # output for the rest, whose forward functions are these
 _FROM_OUTPUT = {nn.ReLU: torch.relu, nn.Sigmoid: torch.sigmoid, nn.Tanh: torch.tanh}
 ACTIVATIONS = (nn.LeakyReLU, *_FROM_OUTPUT)
+# bf16 products pay only where every dimension is wide. On 2 AMD EPYC cores (AVX512-BF16), a
+# (128, 200) × (200, 1) product took 22 µs in bf16 against 3 µs in fp32, before the casts bf16
+# adds; (128, 784) × (784, 200) took 138 against 251 µs, and at 32 rows 55 against 73 µs. A
+# Linear whose batch, input or output is under this width keeps fp32 products (D's 200 → 1 head,
+# batch-1 training): gan-mnist's step 1.05-1.08× faster at batch 128, 1.43× at batch 1 (docs/speed.md)
+BF16_MIN_WIDTH = 64
 
 
 class _Cast(NamedTuple):
@@ -59,7 +66,7 @@ def _rows(saved, start: int):
 class _Net:
     """One MLP as a flat list of layers, run forward and backward by hand. With `dtype` bf16
     the matrix products take bf16 operands (weights kept in fp32, cast per pass), as autocast's
-    addmm does; everything else stays fp32."""
+    addmm does, where they are wide enough to gain (BF16_MIN_WIDTH); everything else stays fp32."""
 
     def __init__(self, layers: list[nn.Module], dtype: torch.dtype = torch.float32):
         self.layers = layers
@@ -79,9 +86,10 @@ class _Net:
         for layer in self.layers:
             if isinstance(layer, nn.Linear):
                 # the operands in the products' dtype (no copies in fp32): (B, in), (out, in)
-                xw = _Cast(x.to(self.dtype), layer.weight.to(self.dtype))
-                saved.append(xw)  # what the backward's products read
-                x = torch.addmm(layer.bias.to(self.dtype), xw.x, xw.w.t()).float()  # (B, out)
+                dtype = self.dtype if _wide(x.shape[0], layer) else torch.float32
+                xw = _Cast(x.to(dtype), layer.weight.to(dtype))
+                saved.append(xw)  # what the backward's products read, in the same dtype
+                x = torch.addmm(layer.bias.to(dtype), xw.x, xw.w.t()).float()  # (B, out)
             elif isinstance(layer, nn.LayerNorm):
                 y, mean, rstd = aten.native_layer_norm(
                     x, list(layer.normalized_shape), layer.weight, layer.bias, layer.eps
@@ -103,7 +111,7 @@ class _Net:
         for i in range(last, -1, -1):
             layer, s = self.layers[i], saved[i]
             if isinstance(layer, nn.Linear):
-                (x, w), gc = s, g.to(self.dtype)  # (B, in), (out, in), (B, out)
+                (x, w), gc = s, g.to(s.x.dtype)  # (B, in), (out, in), (B, out)
                 if weights:
                     if gc.dtype == layer.weight.grad.dtype:
                         torch.mm(gc.t(), x, out=layer.weight.grad)  # (out, in)
@@ -131,6 +139,11 @@ class _Net:
             else:
                 g = aten.tanh_backward(g, s)
         return g
+
+
+def _wide(batch: int, layer: nn.Linear) -> bool:
+    """Whether `layer`'s products on `batch` rows are wide enough for bf16 to gain."""
+    return min(batch, layer.in_features, layer.out_features) >= BF16_MIN_WIDTH
 
 
 def _layers(model: nn.Module) -> list[nn.Module] | None:
