@@ -182,8 +182,8 @@ def step_kind(gan) -> str:
 
 
 def steps_per_call(side: str) -> int:
-    """The book loop's steps are single images; gankit's sides start a `fit` per call (about
-    30 ms of set-up), so they run longer calls."""
+    """The book loop's steps are single images; gankit's sides start a `fit` per call (0.07 ms
+    of set-up, measured), so they run longer calls all the same."""
     if side.startswith("book"):
         return 200
     return 100 if side.startswith("gankit") else 20
