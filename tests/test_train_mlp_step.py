@@ -184,8 +184,7 @@ def test_narrow_products_stay_fp32_under_bf16_autocast():
     # at every batch, every layer at batch 16
     gan = _gan("gan-mnist", "train.compile=auto")
     gan.autocast = autocast_for(torch.device("cpu"), torch.bfloat16)
-    step = plan_mlp_step(gan)
-    D = step.D
+    D = plan_mlp_step(gan).D
     dtypes = {}
     for batch in (16, 64):
         _, saved = D.forward(torch.rand(batch, 784))
