@@ -112,6 +112,35 @@ def test_data_show_writes_a_picture(cli, tmp_path):
     assert code == 0 and "4000 samples" in out and (tmp_path / "m.png").stat().st_size > 1000
 
 
+def test_data_show_grid_draws_real_images_at_random_as_a_run_draws_samples(cli, tmp_path):
+    from PIL import Image
+
+    from gankit.cli_data import real_grid
+    from gankit.viz.plots import grid_image
+
+    path = tmp_path / "g.png"
+    code, out, _ = cli("data", "show", "mnist", "--split", "test", "--grid", "--out", path)
+    assert code == 0 and "1000 samples" in out
+    drawn = torch.from_numpy(np.array(Image.open(path).convert("RGB"))).permute(2, 0, 1)
+
+    def pixels(x):  # a grid as its PNG stores it: (3, H', W') bytes
+        return grid_image(x, 10, 2).mul(255).add(0.5).clamp(0, 255).to(torch.uint8)
+
+    ds = load_data("mnist", "test")  # sorted by digit: its first 100 are all 0s
+    picked = torch.randperm(1000, generator=torch.Generator().manual_seed(0))[:100]
+    # a run's samples/step-*.png layout for 28-px images: 100 cells, rows of 10, enlarged 2×
+    assert torch.equal(drawn, pixels(ds.batch(picked)))
+    assert not torch.equal(drawn, pixels(ds.batch(torch.arange(100))))
+    assert drawn.shape == pixels(torch.zeros(100, 1, 28, 28)).shape
+    real_grid(ds, tmp_path / "other.png", seed=1)
+    assert (tmp_path / "other.png").read_bytes() != path.read_bytes()
+
+
+def test_data_show_grid_refuses_vector_data(cli):
+    code, _, err = cli("data", "show", "ring-8", "--grid")
+    assert code == 2 and "ring-8" in err and "not images" in err
+
+
 def _with_header(path: Path, names: list[str]) -> Path:
     path.write_text(",".join(names) + "\n" + path.read_text())
     return path
