@@ -47,15 +47,19 @@ class _TextLine:
         self.t0, self.shown_at = time.perf_counter(), 0.0
         self.completed, self.info = start, ""
 
-    def _text(self, done: bool = False) -> str:
+    def _text(self, final: bool = False) -> str:
+        """The line; `final`: the last one, "(done)" or, when the work ended early (Ctrl-C, an
+        error), "(stopped)"."""
         elapsed = time.perf_counter() - self.t0
         left = ""
-        if not done and self.completed > self.start:
+        if not final and self.completed > self.start:
             rate = (self.completed - self.start) / elapsed
             left = f", about {(self.total - self.completed) / rate:.0f} s left"
+        if final:
+            left = " (done)" if self.completed >= self.total else " (stopped)"
         pct = 100 * self.completed / max(1, self.total)
         line = f"{self.description}: {self.completed}/{self.total} ({pct:.0f}%) {self.info}"
-        return line + f" — {elapsed:.1f} s" + (" (done)" if done else left)
+        return line + f" — {elapsed:.1f} s" + left
 
     def update(self, *, completed: int, info: str = "") -> None:
         before, self.completed, self.info = self.completed, completed, info
@@ -97,7 +101,7 @@ class _NotebookLine(_TextLine):
             self.grid.update(Image(filename=str(path)))
 
     def close(self) -> None:
-        self._show(self._text(done=True))
+        self._show(self._text(final=True))
 
 
 class _LogLines(_TextLine):
@@ -122,7 +126,7 @@ class _LogLines(_TextLine):
         print(f"step {step}: samples in {path}", file=sys.stderr, flush=True)
 
     def close(self) -> None:
-        self._show(self._text(done=True))
+        self._show(self._text(final=True))
 
 
 def in_notebook() -> bool:

@@ -149,3 +149,14 @@ def test_a_log_file_gets_a_plain_line_per_tenth_and_one_at_the_end(capsys):
     assert tenths[-1].endswith("(done)") and "loss 100" in tenths[-1]
     assert "about" in tenths[0] and "━" not in "".join(lines)  # no bar frames in the log
     assert "step 50: samples in grid.png" in lines
+
+
+def test_a_log_line_says_stopped_not_done_when_the_work_ends_early(capsys):
+    from gankit import progress
+
+    with pytest.raises(KeyboardInterrupt), progress.progress_bar(100, "train") as bar:
+        for step in range(1, 38):
+            bar.update(completed=step, info=f"loss {step}")
+        raise KeyboardInterrupt
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("train: 37/100 (37%) loss 37") and last.endswith("(stopped)"), last
