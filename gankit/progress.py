@@ -52,11 +52,11 @@ class _TextLine:
         error), "(stopped)"."""
         elapsed = time.perf_counter() - self.t0
         left = ""
-        if not final and self.completed > self.start:
-            rate = (self.completed - self.start) / elapsed
-            left = f", about {(self.total - self.completed) / rate:.0f} s left"
         if final:
             left = " (done)" if self.completed >= self.total else " (stopped)"
+        elif self.completed > self.start:
+            rate = (self.completed - self.start) / elapsed
+            left = f", about {(self.total - self.completed) / rate:.0f} s left"
         pct = 100 * self.completed / max(1, self.total)
         line = f"{self.description}: {self.completed}/{self.total} ({pct:.0f}%) {self.info}"
         return line + f" — {elapsed:.1f} s" + left
